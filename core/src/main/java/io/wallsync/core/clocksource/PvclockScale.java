@@ -16,7 +16,7 @@ package io.wallsync.core.clocksource;
  *
  * @param tscToSystemMul the u32 multiplier, stored in the bits of an {@code int} (read it with
  *     {@link Integer#toUnsignedLong(int)})
- * @param tscShift the shift; Xen and Linux derive values in -32..30 from any 64-bit frequency.
+ * @param tscShift the shift; Xen and Linux derive values in -33..30 from any positive 64-bit frequency.
  *     Values in -63..63 are accepted (a Java shift of 64 or more would wrap, so wider is refused).
  */
 public record PvclockScale(int tscToSystemMul, int tscShift) {
