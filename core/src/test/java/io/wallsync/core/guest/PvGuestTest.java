@@ -13,6 +13,11 @@ import io.wallsync.core.xen.SharedInfoLayout;
 import io.wallsync.core.xen.Wallclock;
 import io.wallsync.core.xen.WallclockReading;
 import java.lang.foreign.ValueLayout;
+import java.math.BigInteger;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 class PvGuestTest {
@@ -99,5 +104,24 @@ class PvGuestTest {
         Hypervisor xen = new Hypervisor(() -> 0L, new Wallclock(4_294_967_306L, 0));
         Domain d = xen.createDomain(DomainKind.CONTROL, 0);
         assertThat(PvGuest.boot(d.sharedInfo(), () -> 0L).bootWallNs()).isEqualTo(4_294_967_306_000_000_000L);
+    }
+
+    @Property(tries = 300)
+    void bootWallTimeIsWPlusOffsetPlusSystemTime(
+            @ForAll @LongRange(min = 0, max = 8_000_000_000L) long wSeconds,
+            @ForAll @IntRange(min = 0, max = 999_999_999) int wNanos,
+            @ForAll @LongRange(min = -100_000_000L, max = 100_000_000L) long offsetSeconds,
+            @ForAll @LongRange(min = 0, max = 100_000_000_000_000_000L) long bootSystemTimeNs) {
+        Hypervisor xen = new Hypervisor(() -> bootSystemTimeNs, new Wallclock(wSeconds, wNanos));
+        xen.createDomain(DomainKind.CONTROL, 0);
+        Domain domain = xen.createDomain(DomainKind.PV, offsetSeconds);
+
+        PvGuest guest = PvGuest.boot(domain.sharedInfo(), () -> bootSystemTimeNs);
+
+        BigInteger expected = BigInteger.valueOf(wSeconds + offsetSeconds)
+                .multiply(BigInteger.valueOf(1_000_000_000L))
+                .add(BigInteger.valueOf(wNanos))
+                .add(BigInteger.valueOf(bootSystemTimeNs));
+        assertThat(BigInteger.valueOf(guest.bootWallNs())).isEqualTo(expected);
     }
 }
