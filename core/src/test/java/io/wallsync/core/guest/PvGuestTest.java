@@ -81,6 +81,19 @@ class PvGuestTest {
     }
 
     @Test
+    void stuckVcpuTimeInfoIsABootFailureNamingIt() {
+        SharedInfo page = SharedInfo.allocate();
+        page.publishWallclock(1_700_000_000L, 0);
+        // vcpu 1's vcpu_time_info (offset 96) left with an odd version 1.
+        page.segment().set(ValueLayout.JAVA_INT.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 96, 1);
+
+        assertThat(PvGuest.tryBootWithPvclock(page, page.vcpuTimeInfo(1), () -> 0L, 2))
+                .isInstanceOfSatisfying(
+                        PvGuest.BootResult.Failed.class,
+                        f -> assertThat(f.why()).startsWith("vcpu_time_info"));
+    }
+
+    @Test
     void bootReportsAWriterStuckOddInsteadOfHanging() {
         SharedInfo page = SharedInfo.allocate();
         page.segment()
