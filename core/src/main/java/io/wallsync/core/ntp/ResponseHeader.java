@@ -1,0 +1,150 @@
+package io.wallsync.core.ntp;
+
+import io.wallsync.core.port.LeapIndicator;
+import io.wallsync.core.port.SyncState;
+
+/**
+ * The header fields a server puts in every response, derived from the host's sync state (adjtimex)
+ * and the {@link ServerPolicy}. The UDP loop computes one and reuses it until the state changes.
+ *
+ * <pre>
+ *  field            synchronised                       unsynchronised           local stratum N
+ *  leap indicator   1 / 2 when STA_INS / STA_DEL, 0    3 (alarm)                as synchronised
+ *  stratum          policy stratum                     16                       N
+ *  reference id     policy reference id                0                        policy reference id
+ *  reference ts     last host adjustment (estimate)    0                        now
+ *  root delay       2 * min(esterror, maxerror)        same                     0
+ *  root dispersion  maxerror - min(esterror, maxerror) same                     one precision quantum
+ * </pre>
+ *
+ * Root delay and dispersion: chrony and ntpd give the kernel {@code maxerror = root delay / 2 +
+ * root dispersion} (the root distance, chrony reference.c update_sync_status) and {@code esterror}
+ * = their estimated error. The split above gives a client exactly {@code root distance = delay/2 +
+ * dispersion = maxerror} (RFC 5905 appendix A.5.5.2's lambda), so the bound the kernel states is
+ * the bound the client sees, and esterror appears as the delay part.
+ *
+ * @param leap leap indicator 0..3
+ * @param stratum 1..16
+ * @param referenceId raw 32 bits
+ * @param referenceTimestamp 64-bit NTP timestamp
+ * @param rootDelay NTP short
+ * @param rootDispersion NTP short
+ * @param precisionLog2 signed log2 seconds
+ */
+public record ResponseHeader(
+        int leap,
+        int stratum,
+        int referenceId,
+        long referenceTimestamp,
+        int rootDelay,
+        int rootDispersion,
+        int precisionLog2) {
+
+    /**
+     * @param state the host's (or domain's) sync state
+     * @param policy the server's choices
+     * @param nowUnixNanos current wall time (reference timestamp in local mode)
+     * @param lastAdjustmentUnixNanos the estimate of {@link ReferenceTime}, used while synchronised
+     */
+    public static ResponseHeader of(
+            SyncState state, ServerPolicy policy, long nowUnixNanos, long lastAdjustmentUnixNanos) {
+        if (!state.synchronised() && policy.localStratum().isPresent()) {
+            long quantumUs = Math.max(1, (1_000_000L >> Math.min(20, -policy.precisionLog2())));
+            return new ResponseHeader(
+                    leapOf(state.leap()),
+                    policy.localStratum().getAsInt(),
+                    policy.referenceId(),
+                    NtpTimestamp.fromUnixNanos(nowUnixNanos),
+                    0,
+                    NtpTimestamp.shortFromMicros(quantumUs),
+                    policy.precisionLog2());
+        }
+        long estUs = Math.min(state.estErrorUs(), state.maxErrorUs());
+        int rootDelay = NtpTimestamp.shortFromMicros(2 * estUs);
+        int rootDispersion = NtpTimestamp.shortFromMicros(state.maxErrorUs() - estUs);
+        if (!state.synchronised()) {
+            return new ResponseHeader(
+                    NtpPacket.LEAP_ALARM,
+                    NtpPacket.STRATUM_UNSYNCHRONISED,
+                    0,
+                    0,
+                    rootDelay,
+                    rootDispersion,
+                    policy.precisionLog2());
+        }
+        return new ResponseHeader(
+                leapOf(state.leap()),
+                policy.stratum(),
+                policy.referenceId(),
+                NtpTimestamp.fromUnixNanos(lastAdjustmentUnixNanos),
+                rootDelay,
+                rootDispersion,
+                policy.precisionLog2());
+    }
+
+    private static int leapOf(LeapIndicator leap) {
+        return switch (leap) {
+            case NONE -> NtpPacket.LEAP_NONE;
+            case INSERT -> NtpPacket.LEAP_INSERT;
+            case DELETE -> NtpPacket.LEAP_DELETE;
+        };
+    }
+
+    /**
+     * Writes a server response (mode 4) to {@code request} into bytes 0..47 of {@code out}, with
+     * receive timestamp {@code receiveTimestamp} and transmit timestamp 0: the caller stamps the
+     * transmit time last, with {@link #stampTransmit}, just before the send.
+     */
+    public void writeResponse(byte[] out, NtpRequest.Client request, long receiveTimestamp) {
+        write(out, leap, request.version(), stratum, request.poll(), referenceId, request, receiveTimestamp);
+    }
+
+    /**
+     * Writes a kiss-o'-death RATE answer (RFC 5905 section 7.4: leap 3, stratum 0, reference id
+     * "RATE"; timestamps filled as chrony does, so the client can match it to its request). The
+     * poll field asks for at least {@code minPollLog2}.
+     */
+    public void writeKissRate(byte[] out, NtpRequest.Client request, long receiveTimestamp, int minPollLog2) {
+        int poll = Math.max(request.poll(), minPollLog2);
+        write(
+                out,
+                NtpPacket.LEAP_ALARM,
+                request.version(),
+                NtpPacket.STRATUM_KISS,
+                poll,
+                NtpPacket.KISS_RATE,
+                request,
+                receiveTimestamp);
+    }
+
+    private void write(
+            byte[] out,
+            int leapIndicator,
+            int version,
+            int stratumValue,
+            int poll,
+            int refId,
+            NtpRequest.Client request,
+            long receiveTimestamp) {
+        new NtpPacket(
+                        leapIndicator,
+                        version,
+                        NtpPacket.MODE_SERVER,
+                        stratumValue,
+                        poll,
+                        precisionLog2,
+                        rootDelay,
+                        rootDispersion,
+                        refId,
+                        referenceTimestamp,
+                        request.transmitTimestamp(),
+                        receiveTimestamp,
+                        0)
+                .encode(out, 0);
+    }
+
+    /** Stores the transmit timestamp (bytes 40..47); the last write before the send. */
+    public static void stampTransmit(byte[] out, long transmitTimestamp) {
+        NtpPacket.putLong(out, NtpPacket.TRANSMIT_TS_OFFSET, transmitTimestamp);
+    }
+}
