@@ -87,17 +87,13 @@ public final class ControlServer implements AutoCloseable {
             LineReader reader = new LineReader(client);
             String line;
             while ((line = reader.readLine()) != null) {
-                String answer = line.isBlank() ? "error empty request" : protocol.answer(line, peer);
+                String answer = line == LineReader.TOO_LONG
+                        ? "error request longer than " + ControlProtocol.MAX_LINE + " bytes"
+                        : line.isBlank() ? "error empty request" : protocol.answer(line, peer);
                 if (answer.startsWith("ok") && !line.startsWith("list") && !line.startsWith("get-offset")) {
                     log.accept("control: " + peer.user().getName() + " " + line.trim() + " -> " + answer);
                 }
                 write(client, answer);
-            }
-        } catch (LineReader.LineTooLongException e) {
-            try {
-                write(client, "error request longer than " + ControlProtocol.MAX_LINE + " bytes");
-            } catch (IOException ignored) {
-                // the peer went away
             }
         } catch (IOException e) {
             // the peer went away
@@ -121,30 +117,31 @@ public final class ControlServer implements AutoCloseable {
             buffer.flip();
         }
 
+        /** Returned (by identity) for a line longer than MAX_LINE; the rest of it is discarded. */
+        static final String TOO_LONG = new String("<too long>");
+
         String readLine() throws IOException {
             StringBuilder line = new StringBuilder();
+            boolean tooLong = false;
             while (true) {
                 while (buffer.hasRemaining()) {
                     byte b = buffer.get();
                     if (b == '\n') {
-                        return line.toString();
+                        return tooLong ? TOO_LONG : line.toString();
                     }
                     if (line.length() >= ControlProtocol.MAX_LINE) {
-                        throw new LineTooLongException();
+                        tooLong = true; // keep reading to the newline, storing nothing
+                    } else {
+                        line.append((char) (b & 0xff));
                     }
-                    line.append((char) (b & 0xff));
                 }
                 buffer.clear();
                 int n = channel.read(buffer);
                 buffer.flip();
                 if (n < 0) {
-                    return line.isEmpty() ? null : line.toString();
+                    return line.isEmpty() ? null : tooLong ? TOO_LONG : line.toString();
                 }
             }
-        }
-
-        static final class LineTooLongException extends IOException {
-            private static final long serialVersionUID = 1L;
         }
     }
 
