@@ -21,9 +21,10 @@ public sealed interface Reading {
 
     /**
      * The daemon's heartbeat is older than the limit: the daemon stopped, so steps would go
-     * unnoticed. The wall time it would have given is included for callers that want it anyway.
+     * unnoticed. The wall time it would have given (and the CLOCK_MONOTONIC value it used) is
+     * included for callers that want it anyway.
      */
-    record Stale(Duration heartbeatAge, Duration limit, long unvouchedWallTimeNs) implements Reading {
+    record Stale(Duration heartbeatAge, Duration limit, long unvouchedWallTimeNs, long monotonicNs) implements Reading {
         @Override
         public String toString() {
             return "wallclock page is stale: daemon heartbeat " + heartbeatAge.toMillis() + " ms old, limit "

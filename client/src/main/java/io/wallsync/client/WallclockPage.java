@@ -112,7 +112,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
             }
             WallclockPage reader = new WallclockPage(path, arena, seg, monotonic, options);
             reader.lastGeneration = reader.status().stepGeneration();
-            reader.lastWallclockNs = reader.readWallclockNs();
+            reader.lastWallclockNs = reader.wallclockNs();
             return reader;
         } catch (IOException | RuntimeException e) {
             arena.close();
@@ -146,7 +146,8 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
                     long heartbeatNs = (long) LONG.getAcquire(page, (long) HEARTBEAT_MONOTONIC_NS_OFFSET);
                     long ageNs = nowNs - heartbeatNs;
                     if (ageNs > staleAfterNs) {
-                        return new Reading.Stale(Duration.ofNanos(ageNs), Duration.ofNanos(staleAfterNs), wallNs);
+                        return new Reading.Stale(
+                                Duration.ofNanos(ageNs), Duration.ofNanos(staleAfterNs), wallNs, nowNs);
                     }
                     return new Reading.Valid(wallNs, nowNs, version);
                 }
@@ -207,12 +208,17 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         return InstantSource.super.withZone(zone);
     }
 
-    /** The wallclock W (ns since the epoch at CLOCK_MONOTONIC = 0), read with the wc seqlock. */
-    long readWallclockNs() {
+    /**
+     * The wallclock W itself: wall time at CLOCK_MONOTONIC = 0 in ns since the epoch (this domain's
+     * offset included), read with the wc seqlock. Not subject to the heartbeat check.
+     *
+     * @throws WallclockUnavailableException if wc_version stays odd past the bounded wait
+     */
+    public long wallclockNs() {
         Reading r = read();
         return switch (r) {
             case Reading.Valid v -> v.wallTimeNs() - v.monotonicNs();
-            case Reading.Stale s -> s.unvouchedWallTimeNs() - monotonic.nanos();
+            case Reading.Stale s -> s.unvouchedWallTimeNs() - s.monotonicNs();
             case Reading.WriterStuck w -> throw new WallclockUnavailableException(w);
         };
     }
@@ -288,7 +294,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
                 return java.util.Optional.empty();
             }
             // The daemon writes wc before the generation, so this wc belongs to the new generation.
-            long wallclockNs = readWallclockNs();
+            long wallclockNs = wallclockNs();
             event = new StepEvent(
                     lastGeneration, status.stepGeneration(), wallclockNs - lastWallclockNs, status.lastPushReason());
             lastGeneration = status.stepGeneration();

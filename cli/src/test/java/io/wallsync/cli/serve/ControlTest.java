@@ -87,7 +87,8 @@ class ControlTest {
             assertThat(ask(ch, in, "get-offset nope")).isEqualTo("error no domain nope");
             assertThat(ask(ch, in, "set-offset web")).isEqualTo("error usage: set-offset NAME OFFSET_S");
             assertThat(ask(ch, in, "set-offset web soon"))
-                    .startsWith(root ? "error offset 'soon' is not a whole number of seconds" : "error permission denied");
+                    .startsWith(
+                            root ? "error offset 'soon' is not a whole number of seconds" : "error permission denied");
             assertThat(ask(ch, in, "frobnicate"))
                     .isEqualTo(
                             "error unknown request 'frobnicate': expected list, get-offset, set-offset, add or remove");
