@@ -110,16 +110,40 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
                 throw new PageFormatException(
                         path + ": layout version " + version + ", this reader understands " + LAYOUT_VERSION);
             }
-            WallclockPage reader = new WallclockPage(path, arena, seg, monotonic, options);
-            reader.lastGeneration = reader.status().stepGeneration();
-            reader.lastWallclockNs = reader.wallclockNs();
-            return reader;
+            return start(new WallclockPage(path, arena, seg, monotonic, options));
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
         }
     }
 
+    /**
+     * A reader over a page the caller already mapped (or shares in memory, as the jcstress tests
+     * do). The caller keeps the segment alive; {@link #close()} does not unmap it.
+     *
+     * @throws PageFormatException if the segment does not hold a wallsync page this reader understands
+     */
+    public static WallclockPage wrap(MemorySegment page, ReaderOptions options, MonotonicClock monotonic)
+            throws PageFormatException {
+        if (page.byteSize() < PAGE_SIZE) {
+            throw new PageFormatException(
+                    "segment has " + page.byteSize() + " bytes; a wallsync page has " + PAGE_SIZE);
+        }
+        int magic = (int) INT.getAcquire(page, (long) MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw new PageFormatException(
+                    String.format("magic is 0x%08x, expected 0x%08x (\"WYNC\"); not a wallsync page", magic, MAGIC));
+        }
+        return start(new WallclockPage(null, null, page, monotonic, options));
+    }
+
+    private static WallclockPage start(WallclockPage reader) {
+        reader.lastGeneration = reader.status().stepGeneration();
+        reader.lastWallclockNs = reader.wallclockNs();
+        return reader;
+    }
+
+    /** The mapped file, or null for a {@link #wrap wrapped} segment. */
     public Path path() {
         return path;
     }
@@ -340,7 +364,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
     /** Unmaps the page. Reads after close fail with IllegalStateException. */
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
+        if (arena != null && arena.scope().isAlive()) {
             arena.close();
         }
     }
