@@ -91,8 +91,11 @@ public final class ReadCommand implements Callable<Integer> {
                     enough.countDown();
                 }
             });
-            try (AutoCloseable watching = page.watchSteps(poll)) {
+            AutoCloseable watching = page.watchSteps(poll);
+            try {
                 enough.await();
+            } finally {
+                watching.close();
             }
             return 0;
         }

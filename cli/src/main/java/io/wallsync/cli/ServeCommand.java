@@ -118,7 +118,8 @@ public final class ServeCommand implements Callable<Integer> {
 
         MonotonicClock monotonic = MonotonicClocks.linux();
         LinuxHostClock host = new LinuxHostClock();
-        PushObserver logger = (domain, reason, wallclockNs, generation, sync) -> log.accept("push domain=" + domain
+        PushObserver logger = (domain, reason, wallclockNs, generation, sync) -> log.accept("push domain="
+                + (domain == null ? "-" : domain)
                 + " reason=" + reason.label() + " wallclock=" + wallclockNs + "ns generation=" + generation
                 + " synchronised=" + sync.synchronised() + " maxerror=" + sync.maxErrorUs() + "us");
         ServeMetrics metrics = new ServeMetrics(monotonic, logger);

@@ -18,6 +18,7 @@ import java.lang.invoke.VarHandle;
  * <p>Constants are the Linux UAPI values, the same on x86_64 and aarch64 (include/uapi/linux/time.h,
  * include/uapi/asm-generic/errno.h, include/uapi/linux/timerfd.h, include/uapi/asm-generic/fcntl.h).
  */
+@SuppressWarnings("restricted") // binding libc is the point of this class; callers need native access
 final class Libc {
     static final int CLOCK_REALTIME = 0;
     static final int CLOCK_MONOTONIC = 1;

@@ -2,6 +2,7 @@ package io.wallsync.adapters.linux;
 
 import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.MonotonicClock;
+import io.wallsync.core.port.SyncState;
 
 /**
  * The host kernel as dom0's clock: CLOCK_REALTIME for wall time, adjtimex(modes = 0) for sync

@@ -1,6 +1,7 @@
 package io.wallsync.adapters.linux;
 
-import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.LeapIndicator;
+import io.wallsync.core.port.SyncState;
 
 /**
  * What adjtimex(modes = 0) reports (include/uapi/linux/timex.h). {@code clockState} is the return
@@ -32,31 +33,25 @@ public record Timex(int clockState, int status, long maxErrorUs, long estErrorUs
     }
 
     /**
-     * The leap state: TIME_OOP is inside the inserted second; STA_INS / STA_DEL (or TIME_INS /
-     * TIME_DEL) announce one at the next UTC midnight; TIME_WAIT follows one, and the bit still set
-     * tells which kind it was.
+     * The leap second pending at the end of this UTC day, in the core's vocabulary: STA_INS (or
+     * TIME_INS, or TIME_OOP while inside 23:59:60) is INSERT, STA_DEL (or TIME_DEL) is DELETE.
+     * TIME_WAIT (a leap second just happened, the bit not yet cleared) is NONE: nothing pending.
      */
-    public HostClock.LeapIndicator leap() {
-        if (clockState == TIME_OOP) {
-            return HostClock.LeapIndicator.INSERT_IN_PROGRESS;
-        }
+    public LeapIndicator leap() {
         if (clockState == TIME_WAIT) {
-            if ((status & STA_DEL) != 0) {
-                return HostClock.LeapIndicator.DELETED;
-            }
-            return (status & STA_INS) != 0 ? HostClock.LeapIndicator.INSERTED : HostClock.LeapIndicator.NONE;
+            return LeapIndicator.NONE;
         }
-        if (clockState == TIME_INS || (status & STA_INS) != 0) {
-            return HostClock.LeapIndicator.INSERT_PENDING;
+        if (clockState == TIME_INS || clockState == TIME_OOP || (status & STA_INS) != 0) {
+            return LeapIndicator.INSERT;
         }
         if (clockState == TIME_DEL || (status & STA_DEL) != 0) {
-            return HostClock.LeapIndicator.DELETE_PENDING;
+            return LeapIndicator.DELETE;
         }
-        return HostClock.LeapIndicator.NONE;
+        return LeapIndicator.NONE;
     }
 
     /** This reading as the core's sync state. */
-    public HostClock.SyncState toSyncState() {
-        return new HostClock.SyncState(synchronised(), maxErrorUs, estErrorUs, taiOffsetSeconds, leap());
+    public SyncState toSyncState() {
+        return new SyncState(synchronised(), maxErrorUs, estErrorUs, taiOffsetSeconds, leap());
     }
 }

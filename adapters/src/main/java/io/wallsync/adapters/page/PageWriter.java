@@ -2,6 +2,7 @@ package io.wallsync.adapters.page;
 
 import static io.wallsync.core.page.PageExtensionLayout.*;
 
+import io.wallsync.core.xen.SharedInfo;
 import io.wallsync.core.xen.SharedInfoLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,8 +10,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The single writer of one page: the Xen wallclock (bytes 3072..3087) and the wallsync extension
- * (3136..3231, {@link io.wallsync.core.page.PageExtensionLayout}). Not thread-safe: one daemon
+ * The single writer of one page's wallsync extension (3136..3223,
+ * {@link io.wallsync.core.page.PageExtensionLayout}); the Xen wallclock at 3072..3087 is written by
+ * the core's {@link SharedInfo} (one copy of Xen's seqlock writer in the code base). Not thread-safe: one daemon
  * thread owns all writes to a page, as one hypervisor CPU owns an update of wc_*.
  *
  * <p>Order of a push: wc_* first, then the extension. A reader that sees a new step generation and
@@ -24,7 +26,7 @@ public final class PageWriter {
     private static final VarHandle LONG = U64.varHandle();
 
     private final MemorySegment page;
-    private final XenWallclockWriter wallclock;
+    private final SharedInfo sharedInfo;
 
     public PageWriter(MemorySegment page) {
         if (page.byteSize() < PAGE_SIZE) {
@@ -32,7 +34,7 @@ public final class PageWriter {
                     "page segment has " + page.byteSize() + " bytes, expected at least " + PAGE_SIZE);
         }
         this.page = page;
-        this.wallclock = new XenWallclockWriter(page);
+        this.sharedInfo = new SharedInfo(page);
     }
 
     /**
@@ -64,9 +66,18 @@ public final class PageWriter {
         return true;
     }
 
-    /** Publishes the wallclock (wall time at CLOCK_MONOTONIC = 0, this domain's offset included). */
+    /**
+     * Publishes the wallclock (wall time at CLOCK_MONOTONIC = 0, this domain's offset included)
+     * with the core's Xen writer ({@link SharedInfo#publishWallclock}). The daemon itself lets the
+     * core {@code Hypervisor} do this on settime; this entry point serves tests and benchmarks.
+     */
     public void publishWallclock(long wallSeconds, int nanos) {
-        wallclock.publishWallclock(wallSeconds, nanos);
+        sharedInfo.publishWallclock(wallSeconds, nanos);
+    }
+
+    /** The Xen shared_info view of this page (bytes 0..3135), for the core's Hypervisor. */
+    public SharedInfo sharedInfo() {
+        return sharedInfo;
     }
 
     /** Publishes the extension under its own seqlock (vmclock seq_count). */

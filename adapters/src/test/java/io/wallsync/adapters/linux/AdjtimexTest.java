@@ -2,7 +2,8 @@ package io.wallsync.adapters.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.LeapIndicator;
+import io.wallsync.core.port.SyncState;
 import org.junit.jupiter.api.Test;
 
 class AdjtimexTest {
@@ -24,25 +25,23 @@ class AdjtimexTest {
     void unsyncStatusIsAStateNotAFailure() {
         // adjtimex returned TIME_ERROR (5) with STA_UNSYNC (0x40) and maxerror 16 s (NTP_PHASE_LIMIT).
         Timex t = new Timex(Timex.TIME_ERROR, Timex.STA_UNSYNC, 16_000_000, 16_000_000, 0);
-        HostClock.SyncState s = t.toSyncState();
+        SyncState s = t.toSyncState();
         assertThat(s.synchronised()).isFalse();
         assertThat(s.maxErrorUs()).isEqualTo(16_000_000);
-        assertThat(s.leap()).isEqualTo(HostClock.LeapIndicator.NONE);
+        assertThat(s.leap()).isEqualTo(LeapIndicator.NONE);
     }
 
     @Test
     void leapStatesFollowTheKernelStateMachine() {
         // STA_PLL | STA_INS (0x11), TIME_INS: a second will be inserted at midnight.
-        assertThat(new Timex(Timex.TIME_INS, 0x11, 0, 0, 37).leap()).isEqualTo(HostClock.LeapIndicator.INSERT_PENDING);
+        assertThat(new Timex(Timex.TIME_INS, 0x11, 0, 0, 37).leap()).isEqualTo(LeapIndicator.INSERT);
         // STA_DEL (0x20), TIME_DEL.
-        assertThat(new Timex(Timex.TIME_DEL, 0x20, 0, 0, 37).leap()).isEqualTo(HostClock.LeapIndicator.DELETE_PENDING);
-        // TIME_OOP: inside 23:59:60.
-        assertThat(new Timex(Timex.TIME_OOP, 0x10, 0, 0, 37).leap())
-                .isEqualTo(HostClock.LeapIndicator.INSERT_IN_PROGRESS);
-        // TIME_WAIT with STA_INS still set: the insert just happened; with STA_DEL: a delete did.
-        assertThat(new Timex(Timex.TIME_WAIT, 0x10, 0, 0, 37).leap()).isEqualTo(HostClock.LeapIndicator.INSERTED);
-        assertThat(new Timex(Timex.TIME_WAIT, 0x20, 0, 0, 37).leap()).isEqualTo(HostClock.LeapIndicator.DELETED);
-        assertThat(new Timex(Timex.TIME_OK, Timex.STA_PLL, 0, 0, 37).leap()).isEqualTo(HostClock.LeapIndicator.NONE);
+        assertThat(new Timex(Timex.TIME_DEL, 0x20, 0, 0, 37).leap()).isEqualTo(LeapIndicator.DELETE);
+        // TIME_OOP: inside 23:59:60, the insert is still the event of this day.
+        assertThat(new Timex(Timex.TIME_OOP, 0x10, 0, 0, 37).leap()).isEqualTo(LeapIndicator.INSERT);
+        // TIME_WAIT with STA_INS still set: the insert has happened, nothing is pending.
+        assertThat(new Timex(Timex.TIME_WAIT, 0x10, 0, 0, 37).leap()).isEqualTo(LeapIndicator.NONE);
+        assertThat(new Timex(Timex.TIME_OK, Timex.STA_PLL, 0, 0, 37).leap()).isEqualTo(LeapIndicator.NONE);
         assertThat(new Timex(Timex.TIME_OK, Timex.STA_PLL, 0, 0, 37).synchronised())
                 .isTrue();
     }

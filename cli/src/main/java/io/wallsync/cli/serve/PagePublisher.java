@@ -4,12 +4,20 @@ import io.wallsync.adapters.page.DomainName;
 import io.wallsync.adapters.page.PageFile;
 import io.wallsync.adapters.page.PageState;
 import io.wallsync.adapters.page.PageWriter;
+import io.wallsync.core.dom0.Dom0SyncAgent;
+import io.wallsync.core.dom0.PushRecord;
+import io.wallsync.core.dom0.SyncPolicy;
 import io.wallsync.core.page.ClockStatus;
 import io.wallsync.core.page.PageExtensionLayout;
 import io.wallsync.core.page.PageLeapIndicator;
 import io.wallsync.core.page.PushReason;
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
+import io.wallsync.core.port.SyncState;
+import io.wallsync.core.xen.Domain;
+import io.wallsync.core.xen.DomainKind;
+import io.wallsync.core.xen.Hypervisor;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -21,11 +29,13 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Dom0's side of the real mode: keeps one page per domain and writes the wallclock into it. The
- * wallclock is W = CLOCK_REALTIME - CLOCK_MONOTONIC (Xen's "wall time at system time 0" with
- * CLOCK_MONOTONIC as system time), plus the domain's offset; the extension carries the host's
- * sync state from adjtimex and a step generation that changes on every step of the domain's wall
- * time. Single-threaded: the daemon's push thread owns it.
+ * The real mode, wired from the core: a {@link Hypervisor} whose system time is CLOCK_MONOTONIC,
+ * one domain per page file (the mapped file is the domain's shared_info), and a
+ * {@link Dom0SyncAgent} (policy STEP_AND_PERIODIC) whose dom0 clock is the host's CLOCK_REALTIME.
+ * The agent's settime hypercall makes the hypervisor republish wc_* in every page (Xen's seqlock
+ * writer, {@code SharedInfo.publishWallclock}); this class then writes each page's wallsync
+ * extension: the host's sync state and a step generation that changes on every step of the
+ * domain's wall time. Single-threaded: the daemon's push thread owns it.
  */
 public final class PagePublisher implements AutoCloseable {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -36,31 +46,42 @@ public final class PagePublisher implements AutoCloseable {
     private final long writerPid;
     private final int heartbeatPeriodMs;
     private final PushObserver observer;
-    private final Map<DomainName, Domain> domains = new LinkedHashMap<>();
-    private HostClock.SyncState lastSync;
+    private final Hypervisor hypervisor;
+    private final Dom0SyncAgent agent;
+    private final Map<DomainName, Page> pages = new LinkedHashMap<>();
+    private final List<PageFile> removed = new ArrayList<>();
+    private PushRecord lastPush;
+    private SyncState lastSync;
 
-    private static final class Domain {
+    private static final class Page {
+        final Domain domain;
         final PageFile file;
         final PageWriter writer;
-        long timeOffsetSeconds;
         long stepGeneration;
         PageState state;
 
-        Domain(PageFile file, PageWriter writer, long timeOffsetSeconds, long stepGeneration) {
+        Page(Domain domain, PageFile file, PageWriter writer, long stepGeneration) {
+            this.domain = domain;
             this.file = file;
             this.writer = writer;
-            this.timeOffsetSeconds = timeOffsetSeconds;
             this.stepGeneration = stepGeneration;
         }
     }
 
     /** What the daemon knows about one domain. */
-    public record DomainInfo(DomainName name, long timeOffsetSeconds, long stepGeneration, Path page) {}
+    public record DomainInfo(DomainName name, int domainId, long timeOffsetSeconds, long stepGeneration, Path page) {}
 
+    /**
+     * Creates the hypervisor and dom0 and makes the agent's first push (START), so that every page
+     * added later receives the right wallclock at once.
+     *
+     * @param periodNs the agent's periodic push interval
+     */
     public PagePublisher(
             Path dir,
             HostClock host,
             MonotonicClock monotonic,
+            long periodNs,
             long writerPid,
             int heartbeatPeriodMs,
             PushObserver observer) {
@@ -70,16 +91,29 @@ public final class PagePublisher implements AutoCloseable {
         this.writerPid = writerPid;
         this.heartbeatPeriodMs = heartbeatPeriodMs;
         this.observer = observer;
+        this.hypervisor = new Hypervisor(monotonic);
+        hypervisor.createDomain(DomainKind.CONTROL, 0);
+        PairedHostClock dom0Clock = new PairedHostClock(host, monotonic);
+        this.agent = new Dom0SyncAgent(
+                dom0Clock,
+                monotonic,
+                dom0Clock.platform(hypervisor),
+                SyncPolicy.STEP_AND_PERIODIC,
+                periodNs,
+                push -> lastPush = push);
+        // Registration on the gtod chain fires was_set = true at once: the START push.
+        notifyAgent(true);
     }
 
     /**
-     * Creates (or repairs and reuses) the domain's page and pushes to it: reason START for a new
-     * page, REPAIR when a killed writer had left a seqlock odd.
+     * Creates (or repairs and reuses) the domain's page, makes it the domain's shared_info (the
+     * hypervisor writes the current wallclock plus the offset into it at once) and writes its
+     * extension: reason START for a new page, REPAIR when a killed writer had left a seqlock odd.
      *
      * @return false if the domain already exists
      */
     public boolean addDomain(DomainSpec spec) throws IOException {
-        if (domains.containsKey(spec.name())) {
+        if (pages.containsKey(spec.name())) {
             return false;
         }
         PageFile file = PageFile.openForWriting(dir, spec.name());
@@ -94,14 +128,13 @@ public final class PagePublisher implements AutoCloseable {
                             + 1
                     : 1;
             boolean repaired = writer.initialise(writerPid, heartbeatPeriodMs);
-            Domain d = new Domain(file, writer, spec.timeOffsetSeconds(), generation);
-            HostClock.SyncState sync = host.syncState();
-            lastSync = sync;
-            WallclockSample sample = WallclockSample.take(host, monotonic);
-            push(spec.name(), d, repaired ? PushReason.REPAIR : PushReason.START, sample, sync);
-            d.writer.heartbeat(monotonic.nanos());
+            Domain domain = hypervisor.createDomain(DomainKind.PV, spec.timeOffsetSeconds(), file.segment());
+            Page page = new Page(domain, file, writer, generation);
+            SyncState sync = syncState();
+            publishExtension(spec.name(), page, repaired ? PushReason.REPAIR : PushReason.START, sync);
+            page.writer.heartbeat(monotonic.nanos());
             file.publish();
-            domains.put(spec.name(), d);
+            pages.put(spec.name(), page);
             return true;
         } catch (IOException | RuntimeException e) {
             file.close();
@@ -109,134 +142,170 @@ public final class PagePublisher implements AutoCloseable {
         }
     }
 
-    /** Removes the domain and its page file; false if there was no such domain. */
+    /**
+     * Removes the domain's page file. The core hypervisor has no domain destruction, so the
+     * domain stays there with its (now unlinked) mapping until the daemon exits; a reader that
+     * still maps it sees the heartbeat stop.
+     *
+     * @return false if there was no such domain
+     */
     public boolean removeDomain(DomainName name) throws IOException {
-        Domain d = domains.remove(name);
-        if (d == null) {
+        Page page = pages.remove(name);
+        if (page == null) {
             return false;
         }
-        d.file.delete();
+        java.nio.file.Files.deleteIfExists(page.file.path());
+        removed.add(page.file);
         return true;
     }
 
     public OptionalLong timeOffsetSeconds(DomainName name) {
-        Domain d = domains.get(name);
-        return d == null ? OptionalLong.empty() : OptionalLong.of(d.timeOffsetSeconds);
+        Page page = pages.get(name);
+        return page == null ? OptionalLong.empty() : OptionalLong.of(page.domain.timeOffsetSeconds());
     }
 
     /**
-     * Sets a domain's offset and pushes its page at once (reason OFFSET_CHANGE, a new generation,
-     * since that domain's wall time jumps). False if there is no such domain.
+     * Sets a domain's time offset (Xen's domain_set_time_offset: the hypervisor republishes that
+     * domain's wallclock at once) and starts a new generation in its page: its wall time jumped.
+     *
+     * @return false if there is no such domain
      */
     public boolean setTimeOffset(DomainName name, long timeOffsetSeconds) {
         DomainSpec.checkOffset(timeOffsetSeconds);
-        Domain d = domains.get(name);
-        if (d == null) {
+        Page page = pages.get(name);
+        if (page == null) {
             return false;
         }
-        d.timeOffsetSeconds = timeOffsetSeconds;
-        d.stepGeneration++;
-        HostClock.SyncState sync = host.syncState();
-        lastSync = sync;
-        push(name, d, PushReason.OFFSET_CHANGE, WallclockSample.take(host, monotonic), sync);
+        hypervisor.setTimeOffset(page.domain.id(), timeOffsetSeconds);
+        page.stepGeneration++;
+        publishExtension(name, page, PushReason.OFFSET_CHANGE, syncState());
         return true;
     }
 
-    /**
-     * Pushes every page. A STEP starts a new generation in every page: every domain's wall time
-     * moved with the host's.
-     */
-    public void pushAll(PushReason reason) {
-        HostClock.SyncState sync = host.syncState();
-        lastSync = sync;
-        WallclockSample sample = WallclockSample.take(host, monotonic);
-        for (Map.Entry<DomainName, Domain> e : domains.entrySet()) {
+    /** clock_was_set: the agent pushes at once (STEP) and every page starts a new generation. */
+    public void clockWasSet() {
+        notifyAgent(true);
+    }
+
+    /** A clock tick: the agent pushes if its period has passed (PERIODIC) or a retry is due. */
+    public void tick() {
+        notifyAgent(false);
+    }
+
+    private void notifyAgent(boolean wasSet) {
+        lastPush = null;
+        agent.onClockUpdate(wasSet);
+        PushRecord push = lastPush;
+        if (push == null) {
+            return; // a tick with nothing due
+        }
+        if (!push.succeeded()) {
+            observer.pushFailed(push);
+            return;
+        }
+        PushReason reason = switch (push.reason()) {
+            case START -> PushReason.START;
+            case STEP -> PushReason.STEP;
+            case PERIODIC -> PushReason.PERIODIC;
+            case RETRY -> PushReason.RETRY;
+        };
+        SyncState sync = syncState();
+        for (Map.Entry<DomainName, Page> e : pages.entrySet()) {
             if (reason == PushReason.STEP) {
                 e.getValue().stepGeneration++;
             }
-            push(e.getKey(), e.getValue(), reason, sample, sync);
+            publishExtension(e.getKey(), e.getValue(), reason, sync);
+        }
+        if (pages.isEmpty()) {
+            observer.pushed(null, reason, hypervisor.wallclock().toEpochNanos(), 0, sync);
         }
     }
 
-    private void push(DomainName name, Domain d, PushReason reason, WallclockSample sample, HostClock.SyncState sync) {
-        long domainWallclockNs = sample.wallclockNs() + d.timeOffsetSeconds * NANOS_PER_SECOND;
-        long seconds = Math.floorDiv(domainWallclockNs, NANOS_PER_SECOND);
-        int nanos = (int) Math.floorMod(domainWallclockNs, NANOS_PER_SECOND);
-        // wc_* first, then the extension: a reader that sees the new generation sees the new wc.
-        d.writer.publishWallclock(seconds, nanos);
-        PageState state = stateOf(sync, d, sample.monotonicNs(), reason);
-        d.writer.publishState(state);
-        d.state = state;
-        observer.pushed(name, reason, domainWallclockNs, d.stepGeneration, sync);
+    private SyncState syncState() {
+        SyncState sync = host.syncState();
+        lastSync = sync;
+        return sync;
     }
 
-    private static PageState stateOf(HostClock.SyncState sync, Domain d, long pushMonotonicNs, PushReason reason) {
+    private void publishExtension(DomainName name, Page page, PushReason reason, SyncState sync) {
+        PageState state = stateOf(sync, page, monotonic.nanos(), reason);
+        page.writer.publishState(state);
+        page.state = state;
+        long domainWallclockNs =
+                hypervisor.wallclock().toEpochNanos() + page.domain.timeOffsetSeconds() * NANOS_PER_SECOND;
+        observer.pushed(name, reason, domainWallclockNs, page.stepGeneration, sync);
+    }
+
+    private static PageState stateOf(SyncState sync, Page page, long pushMonotonicNs, PushReason reason) {
         return new PageState(
                 sync.synchronised() ? ClockStatus.SYNCHRONIZED : ClockStatus.FREERUNNING,
                 leapOf(sync.leap()),
-                clampTai(sync.taiOffsetSeconds()),
+                Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sync.taiOffsetSeconds())),
                 sync.taiOffsetSeconds() != 0,
-                d.stepGeneration,
+                page.stepGeneration,
                 Math.multiplyExact(sync.estErrorUs(), 1000L),
                 Math.multiplyExact(sync.maxErrorUs(), 1000L),
                 pushMonotonicNs,
                 reason,
-                (int) d.timeOffsetSeconds);
+                (int) page.domain.timeOffsetSeconds());
     }
 
-    private static int clampTai(int tai) {
-        return Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, tai));
-    }
-
-    /** adjtimex leap state in vmclock's leap_indicator vocabulary. */
-    static PageLeapIndicator leapOf(HostClock.LeapIndicator leap) {
+    /** The core's pending leap second in vmclock's leap_indicator vocabulary. */
+    static PageLeapIndicator leapOf(LeapIndicator leap) {
         return switch (leap) {
             case NONE -> PageLeapIndicator.NONE;
-            case INSERT_PENDING -> PageLeapIndicator.PRE_POS;
-            case DELETE_PENDING -> PageLeapIndicator.PRE_NEG;
-            case INSERT_IN_PROGRESS -> PageLeapIndicator.POS;
-            case INSERTED -> PageLeapIndicator.POST_POS;
-            case DELETED -> PageLeapIndicator.POST_NEG;
+            case INSERT -> PageLeapIndicator.PRE_POS;
+            case DELETE -> PageLeapIndicator.PRE_NEG;
         };
     }
 
     /**
      * Writes every page's heartbeat and, if the host's sync state changed since the last push,
-     * republishes the extension (same generation: the wall time did not move).
+     * republishes the extensions (same generation: the wall time did not move).
      */
     public void heartbeat() {
-        HostClock.SyncState sync = host.syncState();
-        boolean changed = !sync.equals(lastSync);
-        lastSync = sync;
+        SyncState before = lastSync;
+        SyncState sync = syncState();
+        boolean changed = !sync.equals(before);
         long now = monotonic.nanos();
-        for (Domain d : domains.values()) {
-            if (changed && d.state != null) {
-                PageState refreshed = stateOf(sync, d, d.state.lastPushMonotonicNs(), d.state.reason());
-                d.writer.publishState(refreshed);
-                d.state = refreshed;
+        for (Page page : pages.values()) {
+            if (changed && page.state != null) {
+                PageState refreshed = stateOf(sync, page, page.state.lastPushMonotonicNs(), page.state.reason());
+                page.writer.publishState(refreshed);
+                page.state = refreshed;
             }
-            d.writer.heartbeat(now);
+            page.writer.heartbeat(now);
         }
         observer.heartbeat(sync);
     }
 
     public List<DomainInfo> domains() {
         List<DomainInfo> out = new ArrayList<>();
-        domains.forEach(
-                (name, d) -> out.add(new DomainInfo(name, d.timeOffsetSeconds, d.stepGeneration, d.file.path())));
+        pages.forEach((name, p) -> out.add(
+                new DomainInfo(name, p.domain.id(), p.domain.timeOffsetSeconds(), p.stepGeneration, p.file.path())));
         return out;
     }
 
-    public HostClock.SyncState lastSync() {
-        return lastSync;
+    /** The hypervisor's wallclock W in ns since the epoch (before any domain's offset). */
+    public long wallclockNs() {
+        return hypervisor.wallclock().toEpochNanos();
+    }
+
+    /** The agent's counters, for logs and tests. */
+    public Dom0SyncAgent agent() {
+        return agent;
     }
 
     /** Unmaps every page; the files stay (a restarted daemon repairs and reuses them). */
     @Override
     public void close() {
-        for (Domain d : domains.values()) {
-            d.file.close();
+        for (Page page : pages.values()) {
+            page.file.close();
         }
-        domains.clear();
+        for (PageFile f : removed) {
+            f.close();
+        }
+        pages.clear();
+        removed.clear();
     }
 }

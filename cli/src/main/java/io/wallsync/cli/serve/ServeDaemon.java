@@ -1,6 +1,5 @@
 package io.wallsync.cli.serve;
 
-import io.wallsync.core.page.PushReason;
 import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.MonotonicClock;
 import java.io.IOException;
@@ -18,8 +17,9 @@ import java.util.function.Consumer;
 /**
  * The push thread of {@code wallsync serve}. It owns the {@link PagePublisher} and does, in order
  * of arrival: a push on every clock step ({@link #clockWasSet()}, called by the step watcher), the
- * control socket's requests ({@link #call}), a periodic push every {@code period} (drift cover, as
- * Linux's 11-minute sync_cmos_clock work) and a heartbeat every {@code heartbeat}.
+ * control socket's requests ({@link #call}), and every {@code heartbeat} a clock tick for the
+ * Dom0SyncAgent (which pushes once {@code period} has passed: drift cover, Linux's 11 minutes)
+ * followed by the heartbeat.
  */
 public final class ServeDaemon implements AutoCloseable {
     /**
@@ -66,6 +66,7 @@ public final class ServeDaemon implements AutoCloseable {
                 config.dir(),
                 host,
                 monotonic,
+                config.period().toNanos(),
                 ProcessHandle.current().pid(),
                 (int) config.heartbeat().toMillis(),
                 observer);
@@ -86,7 +87,7 @@ public final class ServeDaemon implements AutoCloseable {
     /** clock_was_set: push every page now, with a new step generation. Any thread. */
     public void clockWasSet() {
         observer.stepSeen();
-        queue.add(() -> publisher.pushAll(PushReason.STEP));
+        queue.add(publisher::clockWasSet);
     }
 
     /** Runs {@code task} on the push thread and waits for its result. */
@@ -120,23 +121,19 @@ public final class ServeDaemon implements AutoCloseable {
     }
 
     private void loop() {
-        long periodNs = config.period().toNanos();
         long heartbeatNs = config.heartbeat().toNanos();
-        long now = monotonic.nanos();
-        long nextPeriodic = now + periodNs;
-        long nextHeartbeat = now;
+        long nextHeartbeat = monotonic.nanos();
         while (running) {
             try {
-                now = monotonic.nanos();
+                long now = monotonic.nanos();
                 if (now - nextHeartbeat >= 0) {
+                    // A clock tick for the agent (was_set = false): it pushes when its period has
+                    // passed; then the heartbeat, which also refreshes a changed sync state.
+                    publisher.tick();
                     publisher.heartbeat();
                     nextHeartbeat = now + heartbeatNs;
                 }
-                if (now - nextPeriodic >= 0) {
-                    publisher.pushAll(PushReason.PERIODIC);
-                    nextPeriodic = now + periodNs;
-                }
-                long waitNs = Math.max(0, Math.min(nextHeartbeat, nextPeriodic) - monotonic.nanos());
+                long waitNs = Math.max(0, nextHeartbeat - monotonic.nanos());
                 Runnable task = queue.poll(waitNs, TimeUnit.NANOSECONDS);
                 if (task != null) {
                     task.run();

@@ -6,8 +6,8 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.wallsync.adapters.page.DomainName;
 import io.wallsync.core.page.PushReason;
-import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.MonotonicClock;
+import io.wallsync.core.port.SyncState;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,7 +31,7 @@ public final class ServeMetrics implements PushObserver {
     private final Counter pushes;
     private final Counter steps;
     private final AtomicLong lastPushNs = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicReference<HostClock.SyncState> sync = new AtomicReference<>();
+    private final AtomicReference<SyncState> sync = new AtomicReference<>();
     private final PushObserver next;
 
     public ServeMetrics(MonotonicClock monotonic, PushObserver next) {
@@ -63,7 +63,7 @@ public final class ServeMetrics implements PushObserver {
                 .name("wallsync_host_clock_synchronised")
                 .help("1 when the pages tell readers the host clock is synchronised, else 0")
                 .callback(cb -> {
-                    HostClock.SyncState s = sync.get();
+                    SyncState s = sync.get();
                     if (s != null) {
                         cb.call(s.synchronised() ? 1 : 0);
                     }
@@ -73,7 +73,7 @@ public final class ServeMetrics implements PushObserver {
                 .name("wallsync_host_clock_max_error_seconds")
                 .help("adjtimex maxerror as published in the pages")
                 .callback(cb -> {
-                    HostClock.SyncState s = sync.get();
+                    SyncState s = sync.get();
                     if (s != null) {
                         cb.call(s.maxErrorUs() / 1e6);
                     }
@@ -83,7 +83,7 @@ public final class ServeMetrics implements PushObserver {
                 .name("wallsync_host_clock_est_error_seconds")
                 .help("adjtimex esterror as published in the pages")
                 .callback(cb -> {
-                    HostClock.SyncState s = sync.get();
+                    SyncState s = sync.get();
                     if (s != null) {
                         cb.call(s.estErrorUs() / 1e6);
                     }
@@ -92,8 +92,7 @@ public final class ServeMetrics implements PushObserver {
     }
 
     @Override
-    public void pushed(
-            DomainName domain, PushReason reason, long wallclockNs, long stepGeneration, HostClock.SyncState state) {
+    public void pushed(DomainName domain, PushReason reason, long wallclockNs, long stepGeneration, SyncState state) {
         pushes.labelValues(reason.label()).inc();
         lastPushNs.set(monotonic.nanos());
         sync.set(state);
@@ -101,9 +100,14 @@ public final class ServeMetrics implements PushObserver {
     }
 
     @Override
-    public void heartbeat(HostClock.SyncState state) {
+    public void heartbeat(SyncState state) {
         sync.set(state);
         next.heartbeat(state);
+    }
+
+    @Override
+    public void pushFailed(io.wallsync.core.dom0.PushRecord push) {
+        next.pushFailed(push);
     }
 
     @Override

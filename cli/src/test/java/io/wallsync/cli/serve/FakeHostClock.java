@@ -1,7 +1,9 @@
 package io.wallsync.cli.serve;
 
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
+import io.wallsync.core.port.SyncState;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -10,7 +10,8 @@ import io.wallsync.client.WallclockPage;
 import io.wallsync.core.page.ClockStatus;
 import io.wallsync.core.page.PageLeapIndicator;
 import io.wallsync.core.page.PushReason;
-import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.LeapIndicator;
+import io.wallsync.core.port.SyncState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,12 +27,14 @@ class PagePublisherTest {
     // W = 1_700_000_000 s exactly; monotonic frozen at 10 s.
     private final FakeHostClock host = FakeHostClock.frozen(1_700_000_000_000_000_000L, 10_000_000_000L);
     private final List<String> pushes = new ArrayList<>();
+    private static final long PERIOD_NS = 660_000_000_000L; // 11 min
 
     private PagePublisher publisher() {
         return new PagePublisher(
                 dir,
                 host,
                 host,
+                PERIOD_NS,
                 4242,
                 1000,
                 (domain, reason, wallclockNs, generation, sync) ->
@@ -58,7 +61,13 @@ class PagePublisherTest {
                 assertThat(db.status().timeOffsetSec()).isEqualTo(-3600);
             }
             // Observed wallclock W + offset: 1_700_000_000 s and 1_700_000_000 - 3_600 = 1_699_996_400 s.
-            assertThat(pushes).containsExactly("web start 1700000000000000000 1", "db start 1699996400000000000 1");
+            // First the agent's START push while no page existed yet, then one entry per new page.
+            assertThat(pushes)
+                    .containsExactly(
+                            "null start 1700000000000000000 0",
+                            "web start 1700000000000000000 1",
+                            "db start 1699996400000000000 1");
+            assertThat(p.agent().hypercalls()).isEqualTo(1);
         }
     }
 
@@ -70,14 +79,22 @@ class PagePublisherTest {
                 List<StepEvent> steps = new ArrayList<>();
                 web.onStep(steps::add);
                 host.step(-7_200_000_000_000L); // settimeofday two hours back
-                p.pushAll(PushReason.STEP);
+                p.clockWasSet();
                 assertThat(web.instant()).isEqualTo(Instant.ofEpochSecond(1_700_000_010L - 7200));
                 web.pollSteps();
                 assertThat(steps).containsExactly(new StepEvent(1, 2, -7_200_000_000_000L, PushReason.STEP));
-                // A periodic push with no step keeps the generation.
-                p.pushAll(PushReason.PERIODIC);
+                // A tick before the period passed pushes nothing.
+                p.tick();
+                assertThat(web.status().lastPushReason()).isEqualTo(PushReason.STEP);
+                // 11 minutes later the agent's periodic push comes, and keeps the generation.
+                host.monotonicNs.addAndGet(PERIOD_NS);
+                p.tick();
+                p.heartbeat();
                 assertThat(web.status().stepGeneration()).isEqualTo(2);
                 assertThat(web.status().lastPushReason()).isEqualTo(PushReason.PERIODIC);
+                // wall = W + monotonic = (1_700_000_000 - 7200) + (10 + 660) s.
+                assertThat(web.instant()).isEqualTo(Instant.ofEpochSecond(1_700_000_000L - 7200 + 670));
+                assertThat(p.agent().hypercalls()).isEqualTo(3);
             }
         }
     }
@@ -111,7 +128,7 @@ class PagePublisherTest {
                 assertThat(before.maxErrorNs()).hasValue(16_000_000_000L);
                 assertThat(before.taiOffsetSec()).isEmpty();
                 // NTP synchronises the host: maxerror 1.5 ms, esterror 20 us, TAI 37 s, insert pending.
-                host.sync.set(new HostClock.SyncState(true, 1_500, 20, 37, HostClock.LeapIndicator.INSERT_PENDING));
+                host.sync.set(new SyncState(true, 1_500, 20, 37, LeapIndicator.INSERT));
                 p.heartbeat();
                 PageStatus after = web.status();
                 assertThat(after.clockStatus()).isEqualTo(ClockStatus.SYNCHRONIZED);
@@ -131,7 +148,7 @@ class PagePublisherTest {
         try (PagePublisher p = publisher()) {
             p.addDomain(DomainSpec.parse("web"));
             host.step(1_000_000_000L);
-            p.pushAll(PushReason.STEP);
+            p.clockWasSet();
         }
         try (WallclockPage web = reader("web");
                 PagePublisher restarted = publisher()) {

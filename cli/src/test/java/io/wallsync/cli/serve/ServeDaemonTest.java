@@ -49,7 +49,8 @@ class ServeDaemonTest {
             assertThat(page.status().lastPushReason()).isEqualTo(PushReason.STEP);
             assertThat(metrics.stepCount()).isEqualTo(1);
             assertThat(metrics.pushCount(PushReason.STEP)).isEqualTo(1);
-            assertThat(metrics.pushCount(PushReason.START)).isEqualTo(1);
+            // START: the agent's first push (no page yet) and the page's creation.
+            assertThat(metrics.pushCount(PushReason.START)).isEqualTo(2);
             // The heartbeat keeps the page fresh (20 ms period, 1 s minimum limit).
             assertThat(page.status().heartbeatAge()).isLessThan(Duration.ofMillis(500));
         } finally {

@@ -35,7 +35,8 @@ import io.wallsync.core.xen.SharedInfoLayout;
  *  3168    u64   time_esterror_nanosec   adjtimex esterror, in ns (vmclock name and unit)
  *  3176    u64   time_maxerror_nanosec   adjtimex maxerror, in ns
  *  3184    s64   last_push_monotonic_ns  CLOCK_MONOTONIC when wc_* was last written
- *  3192    u32   last_push_reason        1 START, 2 STEP, 3 PERIODIC, 4 OFFSET_CHANGE, 5 REPAIR
+ *  3192    u32   last_push_reason        1 START, 2 STEP, 3 PERIODIC, 4 OFFSET_CHANGE, 5 REPAIR,
+ *                                        6 RETRY
  *  3196    s32   time_offset_sec         this domain's offset, already included in wc_*;
  *                                        informational (seconds, like Xen's time_offset)
  *  ---- outside both seqlocks: single aligned 64-bit stores, read atomically ----------------

@@ -11,7 +11,9 @@ public enum PushReason {
     /** The domain's time offset changed through the control socket. */
     OFFSET_CHANGE(4),
     /** A page left mid-update by a killed daemon was rewritten. */
-    REPAIR(5);
+    REPAIR(5),
+    /** An earlier push was refused by the hypervisor and retried (Dom0SyncAgent RETRY). */
+    RETRY(6);
 
     private final int code;
 

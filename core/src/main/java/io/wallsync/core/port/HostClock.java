@@ -1,31 +1,14 @@
 package io.wallsync.core.port;
 
 /**
- * Dom0's wall clock (the host kernel's CLOCK_REALTIME) and its synchronisation state. The Linux
- * adapter reads clock_gettime and adjtimex(modes = 0); tests and the simulator supply their own.
+ * What a dom0 sync agent needs from its host: the wall clock and how far to trust it. The core's
+ * {@code io.wallsync.core.time.Timekeeper} implements it over a simulated clocksource; the Linux
+ * adapter implements it with clock_gettime(CLOCK_REALTIME) and adjtimex(modes = 0).
  */
 public interface HostClock {
-    /** Wall time in nanoseconds since 1970-01-01T00:00:00Z (CLOCK_REALTIME). */
+    /** CLOCK_REALTIME: nanoseconds since 1970-01-01T00:00:00Z, leap seconds not counted (POSIX time). */
     long realtimeNs();
 
-    /** The kernel's NTP state (adjtimex with modes = 0 on Linux). */
+    /** Synchronisation state, error bounds, TAI offset and pending leap second. */
     SyncState syncState();
-
-    /** Leap second state of the host kernel (adjtimex STA_INS / STA_DEL / TIME_OOP / TIME_WAIT). */
-    enum LeapIndicator {
-        NONE,
-        INSERT_PENDING,
-        DELETE_PENDING,
-        INSERT_IN_PROGRESS,
-        INSERTED,
-        DELETED
-    }
-
-    /**
-     * NTP state: synchronised is false when STA_UNSYNC is set (adjtimex returns TIME_ERROR);
-     * maxErrorUs and estErrorUs are the kernel's maxerror and esterror (microseconds);
-     * taiOffsetSeconds is TAI - UTC.
-     */
-    record SyncState(
-            boolean synchronised, long maxErrorUs, long estErrorUs, int taiOffsetSeconds, LeapIndicator leap) {}
 }
