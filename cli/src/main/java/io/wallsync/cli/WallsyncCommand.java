@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             XenCommand.class,
             ServeCommand.class,
-            ReadCommand.class
+            ReadCommand.class,
+            NtpCommand.class
         })
 public final class WallsyncCommand implements Runnable {
     @CommandLine.Spec

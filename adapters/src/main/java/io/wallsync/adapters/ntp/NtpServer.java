@@ -185,8 +185,14 @@ public final class NtpServer implements AutoCloseable {
         }
     }
 
-    /** Median cost of one wallclock read, over 1001 reads, for the precision field. */
+    /**
+     * Median cost of one wallclock read, over 1001 reads after 20_000 warm-up reads (so the JIT and
+     * the FFM downcall are warm, as they are while serving), for the precision field.
+     */
     static long readCostNs(HostClock clock, MonotonicClock monotonic) {
+        for (int i = 0; i < 20_000; i++) {
+            clock.realtimeNs();
+        }
         long[] costs = new long[1001];
         for (int i = 0; i < costs.length; i++) {
             long t0 = monotonic.nanos();
