@@ -1,5 +1,7 @@
 package io.wallsync.cli;
 
+import io.wallsync.adapters.linux.LinuxClocks;
+import io.wallsync.adapters.linux.UnixDatagramSender;
 import io.wallsync.adapters.page.DomainName;
 import io.wallsync.adapters.page.PageDirectory;
 import io.wallsync.adapters.page.PageFile;
@@ -57,6 +59,30 @@ public final class ReadCommand implements Callable<Integer> {
             description = "With --watch: how often to look at the generation (default: ${DEFAULT-VALUE}).")
     Duration poll;
 
+    @Option(
+            names = "--chrony-sock",
+            paramLabel = "PATH",
+            description = {
+                "Feed the page to chronyd as a SOCK refclock: send a struct sock_sample to the Unix socket",
+                "PATH every --chrony-interval (chrony.conf: refclock SOCK PATH). Samples are sent only while",
+                "the page says its host is synchronised."
+            })
+    Path chronySock;
+
+    @Option(
+            names = "--chrony-interval",
+            paramLabel = "DURATION",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            description = "With --chrony-sock: time between samples (default: ${DEFAULT-VALUE}).")
+    Duration chronyInterval;
+
+    @Option(
+            names = "--chrony-samples",
+            paramLabel = "N",
+            description = "With --chrony-sock: stop after N attempts (default: run until interrupted).")
+    Long chronySamples;
+
     @Override
     public Integer call() throws Exception {
         DomainName name;
@@ -79,6 +105,9 @@ public final class ReadCommand implements Callable<Integer> {
             return 1;
         }
         try (page) {
+            if (chronySock != null) {
+                return feedChrony(page, out, err);
+            }
             int rc = printOnce(page, out, err);
             if (!watch) {
                 return rc;
@@ -146,5 +175,42 @@ public final class ReadCommand implements Callable<Integer> {
                                 : s.lastPushReason().label());
         b.append(" heartbeat-age=").append(s.heartbeatAge().toMillis()).append("ms");
         return b.toString();
+    }
+
+    private int feedChrony(WallclockPage page, PrintWriter out, PrintWriter err) throws InterruptedException {
+        if (chronyInterval.toMillis() < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chrony-interval must be at least 1ms");
+        }
+        if (chronySamples != null && chronySamples < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chrony-samples must be at least 1");
+        }
+        UnixDatagramSender sender;
+        try {
+            sender = new UnixDatagramSender(chronySock);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (sender;
+                LinuxClocks clocks = new LinuxClocks()) {
+            ChronySockFeed feed = new ChronySockFeed(page, clocks::realtimeNs);
+            out.println("feeding " + page.path() + " to chronyd at " + chronySock + " every " + chronyInterval);
+            out.flush();
+            String lastProblem = null;
+            long sent = 0;
+            for (long i = 0; chronySamples == null || i < chronySamples; i++) {
+                String problem = feed.sendOne(sender);
+                if (problem == null) {
+                    sent++;
+                } else if (!problem.equals(lastProblem)) {
+                    err.println("wallsync: " + problem);
+                    err.flush();
+                }
+                lastProblem = problem;
+                Thread.sleep(chronyInterval);
+            }
+            out.println("sent " + sent + " sample(s)");
+            out.flush();
+            return 0;
+        }
     }
 }

@@ -1,0 +1,185 @@
+package io.wallsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+import io.wallsync.cli.serve.DomainSpec;
+import io.wallsync.cli.serve.PushObserver;
+import io.wallsync.cli.serve.ServeDaemon;
+import io.wallsync.cli.serve.ServeMetrics;
+import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.LeapIndicator;
+import io.wallsync.core.port.MonotonicClock;
+import io.wallsync.core.port.SyncState;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code wallsync read --chrony-sock} against a real chronyd (4.3, unpacked by .ci/run, run with
+ * -Q so it only prints the offset) with {@code refclock SOCK}: the page's host runs 1.25 s ahead of
+ * this machine, so chrony, disciplined by the page, finds the system clock 1.25 s wrong.
+ */
+class ChronySockFeedTest {
+    @TempDir
+    Path dir;
+
+    /** A synchronised host whose wall clock is this machine's plus {@code aheadNs}. */
+    record AheadHost(long aheadNs, SyncState state) implements HostClock, MonotonicClock {
+        @Override
+        public long realtimeNs() {
+            Instant now = Instant.now();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano() + aheadNs;
+        }
+
+        @Override
+        public long nanos() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public SyncState syncState() {
+            return state;
+        }
+    }
+
+    static Path chronyd() {
+        String env = System.getenv("WALLSYNC_CHRONYD");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve(".ci/tools/chrony/usr/sbin/chronyd");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return abort(
+                "chronyd not found: run .ci/run (it unpacks chrony into .ci/tools/chrony) or set WALLSYNC_CHRONYD");
+    }
+
+    @Test
+    void chronydDisciplinedByThePageSeesTheHostsOffset() throws Exception {
+        Path chronyd = chronyd();
+        AheadHost host = new AheadHost(1_250_000_000L, new SyncState(true, 1000, 100, 37, LeapIndicator.NONE));
+        ServeDaemon daemon = new ServeDaemon(
+                new ServeDaemon.Config(
+                        dir, List.of(DomainSpec.parse("host")), Duration.ofMinutes(11), Duration.ofMillis(50)),
+                host,
+                host,
+                new ServeMetrics(host, PushObserver.NONE),
+                line -> {});
+        daemon.start();
+        Path sock = dir.resolve("chrony.sock");
+        Path conf = dir.resolve("chrony.conf");
+        Files.writeString(
+                conf,
+                "refclock SOCK " + sock + " poll 0 refid WSYN\n"
+                        + "pidfile " + dir.resolve("chronyd.pid") + "\n"
+                        + "driftfile " + dir.resolve("chrony.drift") + "\n"
+                        + "cmdport 0\n");
+        Process chrony = new ProcessBuilder(chronyd.toString(), "-Q", "-f", conf.toString(), "-u", "root", "-t", "10")
+                .redirectErrorStream(true)
+                .start();
+        try {
+            CompletableFuture<CommandRunner> feed = CompletableFuture.supplyAsync(() -> CommandRunner.run(
+                    "read",
+                    "--dir",
+                    dir.toString(),
+                    "--domain",
+                    "host",
+                    "--chrony-sock",
+                    sock.toString(),
+                    "--chrony-interval",
+                    "50ms",
+                    "--chrony-samples",
+                    "120"));
+            boolean exited = chrony.waitFor(15, TimeUnit.SECONDS);
+            String output = new String(chrony.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(exited).as("chronyd exits by itself").isTrue();
+            Matcher m = Pattern.compile("System clock wrong by (-?\\d+\\.\\d+) seconds")
+                    .matcher(output);
+            assertThat(m.find()).as("chronyd output:%n%s", output).isTrue();
+            assertThat(Double.parseDouble(m.group(1))).isBetween(1.24, 1.26);
+            CommandRunner r = feed.get(20, TimeUnit.SECONDS);
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.out()).contains("feeding").contains("sample(s)");
+        } finally {
+            chrony.destroyForcibly();
+            daemon.close();
+        }
+    }
+
+    @Test
+    void noSamplesAreSentWhileTheHostIsUnsynchronised() throws Exception {
+        AheadHost host = new AheadHost(0, new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE));
+        ServeDaemon daemon = new ServeDaemon(
+                new ServeDaemon.Config(
+                        dir, List.of(DomainSpec.parse("host")), Duration.ofMinutes(11), Duration.ofMillis(50)),
+                host,
+                host,
+                new ServeMetrics(host, PushObserver.NONE),
+                line -> {});
+        daemon.start();
+        try {
+            // No chronyd at all: had a sample been sent, the error would be ENOENT instead.
+            CommandRunner r = CommandRunner.run(
+                    "read",
+                    "--dir",
+                    dir.toString(),
+                    "--domain",
+                    "host",
+                    "--chrony-sock",
+                    dir.resolve("none.sock").toString(),
+                    "--chrony-interval",
+                    "10ms",
+                    "--chrony-samples",
+                    "3");
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.err()).contains("not synchronised").doesNotContain("ENOENT");
+            assertThat(r.out()).contains("sent 0 sample(s)");
+        } finally {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void aMissingChronySocketIsReportedOnce() throws Exception {
+        AheadHost host = new AheadHost(0, new SyncState(true, 1000, 100, 37, LeapIndicator.NONE));
+        ServeDaemon daemon = new ServeDaemon(
+                new ServeDaemon.Config(
+                        dir, List.of(DomainSpec.parse("host")), Duration.ofMinutes(11), Duration.ofMillis(50)),
+                host,
+                host,
+                new ServeMetrics(host, PushObserver.NONE),
+                line -> {});
+        daemon.start();
+        try {
+            CommandRunner r = CommandRunner.run(
+                    "read",
+                    "--dir",
+                    dir.toString(),
+                    "--domain",
+                    "host",
+                    "--chrony-sock",
+                    dir.resolve("none.sock").toString(),
+                    "--chrony-interval",
+                    "10ms",
+                    "--chrony-samples",
+                    "3");
+            assertThat(r.err()).containsOnlyOnce("ENOENT");
+            assertThat(r.out()).contains("sent 0 sample(s)");
+        } finally {
+            daemon.close();
+        }
+    }
+}
