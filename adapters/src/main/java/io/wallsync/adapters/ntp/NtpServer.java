@@ -235,10 +235,12 @@ public final class NtpServer implements AutoCloseable {
     }
 
     private void serve(DatagramChannel channel) {
-        byte[] in = new byte[2048];
-        ByteBuffer inBuffer = ByteBuffer.wrap(in);
+        // Direct buffers: the channel reads and writes them without a copy through a temporary
+        // native buffer; the codec works on small heap arrays copied from and to them.
+        byte[] in = new byte[NtpPacket.HEADER_BYTES + 1];
+        ByteBuffer inBuffer = ByteBuffer.allocateDirect(2048);
         byte[] out = new byte[NtpPacket.HEADER_BYTES];
-        ByteBuffer outBuffer = ByteBuffer.wrap(out);
+        ByteBuffer outBuffer = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
         while (running) {
             try {
                 inBuffer.clear();
@@ -246,7 +248,10 @@ public final class NtpServer implements AutoCloseable {
                 // T2: the first thing after the datagram arrives.
                 long receiveNs = clock.realtimeNs();
                 counters.received();
-                NtpRequest request = NtpRequest.classify(in, inBuffer.position());
+                // Only the first 49 bytes matter: a 48-byte header, and whether anything follows it.
+                int length = inBuffer.position();
+                inBuffer.get(0, in, 0, Math.min(length, in.length));
+                NtpRequest request = NtpRequest.classify(in, Math.min(length, in.length));
                 if (request instanceof DropReason reason) {
                     counters.dropped(reason);
                     continue;
@@ -267,6 +272,7 @@ public final class NtpServer implements AutoCloseable {
                 // T3: the last write before the send.
                 ResponseHeader.stampTransmit(out, NtpTimestamp.fromUnixNanos(clock.realtimeNs()));
                 outBuffer.clear();
+                outBuffer.put(0, out);
                 if (channel.send(outBuffer, from) == 0) {
                     counters.sendError();
                     continue;

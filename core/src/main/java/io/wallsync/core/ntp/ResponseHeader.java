@@ -126,21 +126,18 @@ public record ResponseHeader(
             int refId,
             NtpRequest.Client request,
             long receiveTimestamp) {
-        new NtpPacket(
-                        leapIndicator,
-                        version,
-                        NtpPacket.MODE_SERVER,
-                        stratumValue,
-                        poll,
-                        precisionLog2,
-                        rootDelay,
-                        rootDispersion,
-                        refId,
-                        referenceTimestamp,
-                        request.transmitTimestamp(),
-                        receiveTimestamp,
-                        0)
-                .encode(out, 0);
+        // Field by field rather than through an NtpPacket: this runs once per answer and allocates nothing.
+        out[NtpPacket.LI_VN_MODE_OFFSET] = (byte) ((leapIndicator << 6) | (version << 3) | NtpPacket.MODE_SERVER);
+        out[NtpPacket.STRATUM_OFFSET] = (byte) stratumValue;
+        out[NtpPacket.POLL_OFFSET] = (byte) poll;
+        out[NtpPacket.PRECISION_OFFSET] = (byte) precisionLog2;
+        NtpPacket.putInt(out, NtpPacket.ROOT_DELAY_OFFSET, rootDelay);
+        NtpPacket.putInt(out, NtpPacket.ROOT_DISPERSION_OFFSET, rootDispersion);
+        NtpPacket.putInt(out, NtpPacket.REFERENCE_ID_OFFSET, refId);
+        NtpPacket.putLong(out, NtpPacket.REFERENCE_TS_OFFSET, referenceTimestamp);
+        NtpPacket.putLong(out, NtpPacket.ORIGIN_TS_OFFSET, request.transmitTimestamp());
+        NtpPacket.putLong(out, NtpPacket.RECEIVE_TS_OFFSET, receiveTimestamp);
+        NtpPacket.putLong(out, NtpPacket.TRANSMIT_TS_OFFSET, 0);
     }
 
     /** Stores the transmit timestamp (bytes 40..47); the last write before the send. */
