@@ -3,9 +3,7 @@ package io.wallsync.cli;
 import io.wallsync.adapters.linux.ConcurrentHostClock;
 import io.wallsync.adapters.ntp.NtpEndpoint;
 import io.wallsync.adapters.ntp.NtpServer;
-import io.wallsync.core.ntp.RateLimiter;
 import io.wallsync.core.ntp.ResponseHeader;
-import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.MonotonicClock;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,8 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,76 +43,8 @@ public final class NtpCommand implements Callable<Integer> {
                     + "). Only the domain 'host' exists here; per-domain offsets need 'wallsync serve --ntp'.")
     List<String> endpoints = new ArrayList<>();
 
-    @Option(
-            names = "--stratum",
-            paramLabel = "N",
-            defaultValue = "3",
-            description = "Stratum while the host is synchronised, 1..15 (Linux does not say the upstream's; "
-                    + "default ${DEFAULT-VALUE}: a host synchronised to stratum-2 servers).")
-    int stratum;
-
-    @Option(
-            names = "--refid",
-            paramLabel = "ID",
-            defaultValue = "127.127.1.1",
-            description = "Reference id while synchronised: the upstream's IPv4 address, or 1-4 letters for"
-                    + " stratum 1 (default ${DEFAULT-VALUE}, chrony's local reference id).")
-    String refid;
-
-    @Option(
-            names = "--local-stratum",
-            paramLabel = "N",
-            description = "While the host is unsynchronised, serve anyway at stratum N with leap indicator 0"
-                    + " (like chrony's 'local stratum N'). Off by default: an unsynchronised host says so.")
-    Integer localStratum;
-
-    @Option(names = "--no-ratelimit", description = "Answer every client request (benchmarks only).")
-    boolean noRateLimit;
-
-    @Option(
-            names = "--ratelimit-interval",
-            paramLabel = "LOG2_S",
-            defaultValue = "1",
-            description = "Per-client mean interval between answers, log2 seconds (default ${DEFAULT-VALUE}: 2 s).")
-    int rateInterval;
-
-    @Option(
-            names = "--ratelimit-burst",
-            paramLabel = "N",
-            defaultValue = "8",
-            description = "Answers a client may get at once (default ${DEFAULT-VALUE}).")
-    int rateBurst;
-
-    @Option(
-            names = "--ratelimit-leak",
-            paramLabel = "LOG2",
-            defaultValue = "2",
-            description = "One in 2^LOG2 limited requests is answered anyway (default ${DEFAULT-VALUE}: 1/4).")
-    int rateLeak;
-
-    @Option(
-            names = "--ratelimit-kod",
-            paramLabel = "LOG2",
-            defaultValue = "2",
-            description = "One in 2^LOG2 of the other limited requests gets a KoD RATE, 0 for none"
-                    + " (default ${DEFAULT-VALUE}).")
-    int rateKod;
-
-    @Option(
-            names = "--client-table",
-            paramLabel = "N",
-            defaultValue = "16384",
-            description =
-                    "Clients remembered for rate limiting, a power of two (32 bytes each; default ${DEFAULT-VALUE}).")
-    int clientTable;
-
-    @Option(
-            names = "--threads",
-            paramLabel = "N",
-            defaultValue = "1",
-            description =
-                    "Receive threads per endpoint, sharing the port with SO_REUSEPORT (default ${DEFAULT-VALUE}).")
-    int threads;
+    @CommandLine.Mixin
+    NtpOptions options;
 
     @Option(
             names = "--duration",
@@ -148,17 +76,7 @@ public final class NtpCommand implements Callable<Integer> {
             if (where.isEmpty()) {
                 where.add(NtpEndpoint.defaultEndpoint());
             }
-            Optional<RateLimiter.Config> limits = noRateLimit
-                    ? Optional.empty()
-                    : Optional.of(new RateLimiter.Config(rateInterval, rateBurst, rateLeak, rateKod, clientTable));
-            base = new NtpServer.Config(
-                    where.getFirst().address(),
-                    stratum,
-                    NtpEndpoint.parseReferenceId(refid),
-                    localStratum == null ? OptionalInt.empty() : OptionalInt.of(localStratum),
-                    limits,
-                    threads,
-                    Duration.ofSeconds(1));
+            base = options.config(where.getFirst().address());
             if (duration != null && (duration.isNegative() || duration.isZero())) {
                 throw new IllegalArgumentException("--duration must be positive");
             }
@@ -181,7 +99,7 @@ public final class NtpCommand implements Callable<Integer> {
         try (ConcurrentHostClock host = new ConcurrentHostClock()) {
             try {
                 for (NtpEndpoint e : where) {
-                    NtpServer server = startOne(base, e, host, monotonic, log);
+                    NtpServer server = NtpServer.start(base.withBind(e.address()), host, monotonic, log);
                     servers.add(server);
                     log.accept(describe(e, server));
                 }
@@ -219,20 +137,6 @@ public final class NtpCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static NtpServer startOne(
-            NtpServer.Config base, NtpEndpoint e, HostClock clock, MonotonicClock monotonic, Consumer<String> log)
-            throws IOException {
-        NtpServer.Config c = new NtpServer.Config(
-                e.address(),
-                base.stratum(),
-                base.referenceId(),
-                base.localStratum(),
-                base.rateLimit(),
-                base.threads(),
-                base.stateRefresh());
-        return NtpServer.start(c, clock, monotonic, log);
     }
 
     static String describe(NtpEndpoint e, NtpServer server) {

@@ -5,8 +5,11 @@ import io.wallsync.adapters.linux.ClockStepWatcher;
 import io.wallsync.adapters.linux.LinuxHostClock;
 import io.wallsync.adapters.linux.MonotonicClocks;
 import io.wallsync.adapters.linux.StepWait;
+import io.wallsync.adapters.ntp.NtpEndpoint;
+import io.wallsync.adapters.ntp.NtpServer;
 import io.wallsync.adapters.page.DomainName;
 import io.wallsync.adapters.page.PageDirectory;
+import io.wallsync.adapters.page.PageFile;
 import io.wallsync.cli.serve.AccessPolicy;
 import io.wallsync.cli.serve.ControlProtocol;
 import io.wallsync.cli.serve.ControlServer;
@@ -14,6 +17,7 @@ import io.wallsync.cli.serve.DomainSpec;
 import io.wallsync.cli.serve.PushObserver;
 import io.wallsync.cli.serve.ServeDaemon;
 import io.wallsync.cli.serve.ServeMetrics;
+import io.wallsync.client.WallclockPage;
 import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.MonotonicClock;
 import java.io.PrintWriter;
@@ -91,6 +95,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-control", description = "Do not open the control socket.")
     boolean noControl;
 
+    @Option(
+            names = "--ntp",
+            paramLabel = "DOMAIN@ADDR:PORT",
+            description = "Serve DOMAIN's wallclock (what its page says) over NTP on ADDR:PORT (repeatable;"
+                    + " e.g. host@127.0.0.1:11123). NTP options as for 'wallsync ntp'.")
+    List<String> ntpEndpoints = new ArrayList<>();
+
+    @CommandLine.Mixin
+    NtpOptions ntpOptions;
+
     @Override
     public Integer call() throws Exception {
         List<DomainSpec> specs = new ArrayList<>();
@@ -103,6 +117,22 @@ public final class ServeCommand implements Callable<Integer> {
             }
             if (heartbeat.toMillis() < 1) {
                 throw new IllegalArgumentException("--heartbeat must be at least 1ms");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<NtpEndpoint> ntp = new ArrayList<>();
+        try {
+            for (String e : ntpEndpoints) {
+                NtpEndpoint endpoint = NtpEndpoint.parse(e);
+                if (specs.stream().noneMatch(d -> d.name().toString().equals(endpoint.domain()))) {
+                    throw new IllegalArgumentException("--ntp " + e + ": no domain '" + endpoint.domain()
+                            + "' (add --domain " + endpoint.domain() + ")");
+                }
+                ntp.add(endpoint);
+            }
+            if (!ntp.isEmpty()) {
+                ntpOptions.config(ntp.getFirst().address());
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -143,6 +173,16 @@ public final class ServeCommand implements Callable<Integer> {
             log.accept("control socket " + control.socketPath());
         }
 
+        List<AutoCloseable> ntpParts = new ArrayList<>();
+        for (NtpEndpoint e : ntp) {
+            // The NTP face reads the domain's page like a guest would: same W, same offset, same state.
+            WallclockPage page = WallclockPage.open(PageFile.pathOf(pageDir, new DomainName(e.domain())));
+            ntpParts.add(page);
+            NtpServer server = NtpServer.start(ntpOptions.config(e.address()), new PageHostClock(page), monotonic, log);
+            ntpParts.add(server);
+            log.accept(NtpCommand.describe(e, server));
+        }
+
         ClockStepWatcher watcher = ClockStepWatcher.open();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread watch = Thread.ofPlatform().name("wallsync-step-watch").start(() -> {
@@ -163,6 +203,13 @@ public final class ServeCommand implements Callable<Integer> {
                 watch.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            for (AutoCloseable part : ntpParts.reversed()) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    log.accept("error while stopping NTP: " + e);
+                }
             }
             shutdown(daemon, control, http, watcher, host, log);
         });

@@ -107,6 +107,10 @@ public final class NtpServer implements AutoCloseable {
             return new Config(bind, stratum, referenceId, local, rateLimit, threads, stateRefresh);
         }
 
+        public Config withBind(InetSocketAddress address) {
+            return new Config(address, stratum, referenceId, localStratum, rateLimit, threads, stateRefresh);
+        }
+
         public Config withThreads(int n) {
             return new Config(bind, stratum, referenceId, localStratum, rateLimit, n, stateRefresh);
         }
