@@ -38,6 +38,13 @@ public final class LinuxCmosReader {
 
     private static final long MDELAY_1_NS = 1_000_000L;
 
+    /**
+     * Linux retries without limit because real time always moves. Here a {@link PortIo} whose
+     * delay does not advance the RTC's clock would spin forever inside the UIP window, so after
+     * this many passes the reader reports that bug.
+     */
+    static final int MAX_ATTEMPTS = 100_000;
+
     private final PortIo io;
     private final OptionalInt centuryRegister;
 
@@ -49,11 +56,20 @@ public final class LinuxCmosReader {
         this.centuryRegister = Objects.requireNonNull(centuryRegister, "centuryRegister");
     }
 
-    /** Reads the date as {@code mc146818_get_time} does. */
+    /**
+     * Reads the date as {@code mc146818_get_time} does.
+     *
+     * @throws IllegalStateException after {@value #MAX_ATTEMPTS} passes: the PortIo's delay does
+     *     not move the RTC's clock (a wiring bug)
+     */
     public Reading read() {
         int attempts = 0;
         while (true) {
             attempts++;
+            if (attempts > MAX_ATTEMPTS) {
+                throw new IllegalStateException("RTC read did not settle after " + MAX_ATTEMPTS
+                        + " passes: the PortIo delay must advance the RTC's virtual clock");
+            }
             int sec = cmosRead(RTC_SECONDS);
             if ((cmosRead(RTC_REG_A) & REG_A_UIP) != 0) {
                 io.delayNs(MDELAY_1_NS);

@@ -138,4 +138,46 @@ class LinuxCmosReaderTest {
     private static int bcd(int v) {
         return (v & 0x0F) + (v >> 4) * 10;
     }
+
+    @Test
+    void aDelayThatDoesNotMoveTheClockIsReportedInsteadOfSpinningForever() {
+        // Frozen inside the UIP window (1e9 - 100000 ns): UIP stays set on every pass.
+        RtcHarness h = RtcHarness.qemu("2024-03-10T09:59:58");
+        h.step(S - 100_000);
+        LinuxCmosReader.PortIo frozen = new LinuxCmosReader.PortIo() {
+            @Override
+            public int inb(int port) {
+                return h.rtc.inb(port);
+            }
+
+            @Override
+            public void outb(int port, int value) {
+                h.rtc.outb(port, value);
+            }
+
+            @Override
+            public void delayNs(long ns) {}
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new LinuxCmosReader(frozen, OptionalInt.empty()).read())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("delay must advance");
+    }
+
+    @Test
+    void writerRefusesYearsLinuxRefuses() {
+        // Without a century register Linux stores tm_year 0..169 (1900..2069); 2070 is tm_year
+        // 170 -> -EINVAL. Before 1900 tm_year is negative, which Linux's unsigned check rejects.
+        RtcHarness h = RtcHarness.qemu("2024-03-10T09:59:58");
+        LinuxCmosWriter noCentury = new LinuxCmosWriter(cpu(h), OptionalInt.empty());
+        assertThat(noCentury.write(LocalDateTime.parse("2070-01-01T00:00:00")))
+                .isInstanceOf(LinuxCmosWriter.Result.Invalid.class);
+        assertThat(noCentury.write(LocalDateTime.parse("1899-12-31T23:59:59")))
+                .isInstanceOf(LinuxCmosWriter.Result.Invalid.class);
+        LinuxCmosWriter withCentury = new LinuxCmosWriter(cpu(h), OptionalInt.of(0x32));
+        assertThat(withCentury.write(LocalDateTime.parse("2101-06-15T12:00:00")))
+                .isInstanceOf(LinuxCmosWriter.Result.Written.class);
+        assertThat(new LinuxCmosReader(cpu(h), OptionalInt.of(0x32)).read().dateTime())
+                .isEqualTo(LocalDateTime.parse("2101-06-15T12:00:00"));
+    }
 }
