@@ -1,6 +1,7 @@
 package io.wallsync.cli;
 
 import io.wallsync.core.rtc.RtcFlavor;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -55,7 +56,10 @@ public final class RtcCommand implements Callable<Integer> {
         }
         long baseSeconds = parseBase();
         RtcFlavor rtcFlavor = parseFlavor();
-        PrintStream stdout = System.out;
+        // Buffered in front of System.out, which would flush at every newline. Replies are
+        // flushed whenever the input has nothing more waiting (see RtcQtestSession.serve).
+        PrintStream stdout =
+                new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false, StandardCharsets.US_ASCII);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         RtcQtestSession.serve(rtcFlavor, baseSeconds, in, stdout);
         stdout.flush();

@@ -78,15 +78,20 @@ public final class RtcQtestSession {
     }
 
     /**
-     * Serves requests from {@code in} until end of input, one reply per request, flushed at once.
+     * Serves requests from {@code in} until end of input, one reply per request. Replies are
+     * flushed as soon as no further request is already waiting in {@code in}, so an interactive
+     * client gets each reply at once and a batch is not slowed by a flush per line.
      */
     public static void serve(RtcFlavor flavor, long baseEpochSeconds, BufferedReader in, PrintStream printer)
             throws IOException {
         RtcQtestSession session = new RtcQtestSession(flavor, baseEpochSeconds, line -> printer.print(line + "\n"));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             session.handle(line);
-            printer.flush();
+            if (!in.ready()) {
+                printer.flush();
+            }
         }
+        printer.flush();
     }
 
     /** Handles one request line (without its newline). */
