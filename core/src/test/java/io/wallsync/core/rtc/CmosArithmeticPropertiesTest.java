@@ -11,7 +11,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
 /** The device's date and divider arithmetic against java.time and BigInteger over whole ranges. */
-class CmosArithmeticProperties {
+class CmosArithmeticPropertiesTest {
     private static final BigInteger NS_PER_S = BigInteger.valueOf(1_000_000_000L);
     private static final BigInteger HZ = BigInteger.valueOf(32_768);
 

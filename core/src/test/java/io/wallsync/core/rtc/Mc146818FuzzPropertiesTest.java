@@ -24,7 +24,7 @@ import net.jqwik.api.Provide;
  *   <li>the virtual clock only moves forward and the device never arms a timer in the past.
  * </ul>
  */
-class Mc146818FuzzProperties {
+class Mc146818FuzzPropertiesTest {
     /** One guest action: write {@code value} to {@code register}, read it, or let time pass. */
     record Op(int kind, int register, int value, long stepNs) {}
 
