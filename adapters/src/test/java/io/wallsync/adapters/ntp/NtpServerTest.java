@@ -202,6 +202,52 @@ class NtpServerTest {
     }
 
     @Test
+    void onlyWellFormedClientRequestsAreAnsweredAndNoAnswerIsLargerThanItsRequest() throws Exception {
+        NtpServer server = start(noLimit(), TestClock.realPlus(0));
+        DatagramSocket socket = client();
+        SplittableRandom random = new SplittableRandom(1305);
+        java.util.Map<Long, Integer> validRequestLength = new java.util.HashMap<>();
+        for (int i = 0; i < 600; i++) {
+            byte[] d;
+            if (i % 3 == 0) {
+                long id = 1_000_000L + i;
+                int version = 1 + random.nextInt(4);
+                d = request((version << 3) | 3, 48, id);
+                validRequestLength.put(id, d.length);
+            } else {
+                // Anything else: random length 0..200 and content, never a 48-byte client request.
+                d = new byte[random.nextInt(0, 200)];
+                random.nextBytes(d);
+                if (d.length == 48 && (d[0] & 7) == 3) {
+                    d[0] ^= 1;
+                }
+            }
+            socket.send(new DatagramPacket(d, d.length, server.localAddress()));
+            if (i % 50 == 49) {
+                Thread.sleep(5); // stay below the loopback receive buffer
+            }
+        }
+        int answers = 0;
+        byte[] buffer = new byte[1024];
+        while (true) {
+            DatagramPacket a = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(a);
+            } catch (SocketTimeoutException e) {
+                break;
+            }
+            answers++;
+            long origin = NtpPacket.getLong(buffer, NtpPacket.ORIGIN_TS_OFFSET);
+            assertThat(validRequestLength).containsKey(origin);
+            assertThat(a.getLength()).isLessThanOrEqualTo(validRequestLength.remove(origin));
+        }
+        assertThat(answers).isEqualTo(200);
+        assertThat(validRequestLength).isEmpty();
+        assertThat(server.counters().answered()).isEqualTo(200);
+        assertThat(server.counters().droppedTotal()).isEqualTo(400);
+    }
+
+    @Test
     void rateLimitedClientGetsKissRateAnswersAndALeakShare() throws Exception {
         // burst 2, one answer per 16 s; leak 1/2, KoD 1/2 of the rest: of 200 fast requests about 2
         // pass, 99 leak, 50 get a KoD, 49 are dropped.
