@@ -24,7 +24,7 @@
  *  3168    u64   time_esterror_nanosec
  *  3176    u64   time_maxerror_nanosec
  *  3184    s64   last_push_monotonic_ns
- *  3192    u32   last_push_reason        1 start, 2 step, 3 periodic, 4 offset change, 5 repair
+ *  3192    u32   last_push_reason        1 start, 2 step, 3 periodic, 4 offset change, 5 repair, 6 retry
  *  3196    s32   time_offset_sec
  *  3200    s64   heartbeat_monotonic_ns  outside the seqlocks: one aligned 64-bit store
  *  3208    u32   heartbeat_period_ms
