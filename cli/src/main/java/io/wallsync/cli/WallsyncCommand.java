@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DemoCommand.class,
             XenCommand.class,
+            RtcCommand.class,
             ServeCommand.class,
             ReadCommand.class
         })
