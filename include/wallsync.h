@@ -29,6 +29,7 @@
  *  3200    s64   heartbeat_monotonic_ns  outside the seqlocks: one aligned 64-bit store
  *  3208    u32   heartbeat_period_ms
  *  3212    u32   writer_pid
+ *  3216    u64x2 reserved                 zero; the extension ends at 3136 + 96 = 3232
  *
  * wall time = (wc_sec_hi:wc_sec) s + wc_nsec ns + CLOCK_MONOTONIC.
  * The Java constants are io.wallsync.core.page.PageExtensionLayout; a test checks both agree.
