@@ -24,11 +24,12 @@
  *  3168    u64   time_esterror_nanosec
  *  3176    u64   time_maxerror_nanosec
  *  3184    s64   last_push_monotonic_ns
- *  3192    u32   last_push_reason        1 start, 2 step, 3 periodic, 4 offset change, 5 repair
+ *  3192    u32   last_push_reason        1 start, 2 step, 3 periodic, 4 offset change, 5 repair, 6 retry
  *  3196    s32   time_offset_sec
  *  3200    s64   heartbeat_monotonic_ns  outside the seqlocks: one aligned 64-bit store
  *  3208    u32   heartbeat_period_ms
  *  3212    u32   writer_pid
+ *  3216    u64x2 reserved                 zero; the extension ends at 3136 + 96 = 3232
  *
  * wall time = (wc_sec_hi:wc_sec) s + wc_nsec ns + CLOCK_MONOTONIC.
  * The Java constants are io.wallsync.core.page.PageExtensionLayout; a test checks both agree.

@@ -62,6 +62,8 @@ public class PageReadBenchmark {
     public void tearDown() throws Exception {
         page.close();
         file.delete();
+        Files.deleteIfExists(dir.resolve("pages"));
+        Files.deleteIfExists(dir);
     }
 
     @Benchmark

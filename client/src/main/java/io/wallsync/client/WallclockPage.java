@@ -181,7 +181,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
                 return stuck;
             }
             if (spins == SPINS_PER_CLOCK_CHECK) {
-                startNs = monotonic.nanos();
+                startNs = System.nanoTime();
             }
         }
     }
@@ -194,7 +194,9 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         if (spins == SPINS_PER_CLOCK_CHECK) {
             return null; // the caller starts the clock now
         }
-        long waitedNs = monotonic.nanos() - startNs;
+        // Real elapsed time, not the injected clock: a frozen or broken clock must not make a
+        // reader wait forever.
+        long waitedNs = System.nanoTime() - startNs;
         if (waitedNs > maxWriterWaitNs) {
             return new Reading.WriterStuck(lock, version, Duration.ofNanos(waitedNs));
         }
@@ -294,7 +296,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
                 throw new WallclockUnavailableException(stuck);
             }
             if (spins == SPINS_PER_CLOCK_CHECK) {
-                startNs = monotonic.nanos();
+                startNs = System.nanoTime();
             }
         }
     }

@@ -29,6 +29,7 @@ public final class ControlServer implements AutoCloseable {
     private final ControlProtocol protocol;
     private final Consumer<String> log;
     private final Thread acceptor;
+    private final java.util.Set<SocketChannel> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private ControlServer(Path socketPath, ServerSocketChannel server, ControlProtocol protocol, Consumer<String> log) {
         this.socketPath = socketPath;
@@ -72,6 +73,7 @@ public final class ControlServer implements AutoCloseable {
         while (server.isOpen()) {
             try {
                 SocketChannel client = server.accept();
+                clients.add(client);
                 Thread.ofVirtual().name("wallsync-control-client").start(() -> serve(client));
             } catch (ClosedChannelException e) {
                 return;
@@ -83,20 +85,26 @@ public final class ControlServer implements AutoCloseable {
 
     private void serve(SocketChannel client) {
         try (client) {
-            UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            LineReader reader = new LineReader(client);
-            String line;
-            while ((line = reader.readLine()) != null) {
-                String answer = line == LineReader.TOO_LONG
-                        ? "error request longer than " + ControlProtocol.MAX_LINE + " bytes"
-                        : line.isBlank() ? "error empty request" : protocol.answer(line, peer);
-                if (answer.startsWith("ok") && !line.startsWith("list") && !line.startsWith("get-offset")) {
-                    log.accept("control: " + peer.user().getName() + " " + line.trim() + " -> " + answer);
-                }
-                write(client, answer);
-            }
+            serveLines(client);
         } catch (IOException e) {
-            // the peer went away
+            // the peer went away, or close() closed the connection
+        } finally {
+            clients.remove(client);
+        }
+    }
+
+    private void serveLines(SocketChannel client) throws IOException {
+        UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        LineReader reader = new LineReader(client);
+        String line;
+        while ((line = reader.readLine()) != null) {
+            String answer = line == LineReader.TOO_LONG
+                    ? "error request longer than " + ControlProtocol.MAX_LINE + " bytes"
+                    : line.isBlank() ? "error empty request" : protocol.answer(line, peer);
+            if (answer.startsWith("ok") && !line.startsWith("list") && !line.startsWith("get-offset")) {
+                log.accept("control: " + peer.user().getName() + " " + line.trim() + " -> " + answer);
+            }
+            write(client, answer);
         }
     }
 
@@ -148,6 +156,9 @@ public final class ControlServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        for (SocketChannel c : clients) {
+            c.close(); // wakes the client threads blocked in read()
+        }
         try {
             acceptor.join(2000);
         } catch (InterruptedException e) {

@@ -161,6 +161,30 @@ class PagePublisherTest {
     }
 
     @Test
+    void restartRepairsAPageLeftMidUpdateByAKilledWriter() throws Exception {
+        try (PagePublisher p = publisher()) {
+            p.addDomain(DomainSpec.parse("web"));
+        }
+        try (WallclockPage web = WallclockPage.open(
+                dir.resolve("web.page"),
+                io.wallsync.client.ReaderOptions.defaults().withMaxWriterWait(Duration.ofMillis(10)),
+                host)) {
+            // A daemon killed between its two wc_version stores leaves the version odd (2 -> 3).
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                    dir.resolve("web.page"), java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {3, 0, 0, 0}), 3072);
+            }
+            assertThat(web.read()).isInstanceOf(io.wallsync.client.Reading.WriterStuck.class);
+            try (PagePublisher restarted = publisher()) {
+                restarted.addDomain(DomainSpec.parse("web"));
+                // The same mapping now reads again: version advanced to even, wc rewritten.
+                assertThat(web.instant()).isEqualTo(Instant.ofEpochSecond(1_700_000_010L));
+                assertThat(web.status().lastPushReason()).isEqualTo(PushReason.REPAIR);
+            }
+        }
+    }
+
+    @Test
     void removeDeletesThePage() throws Exception {
         try (PagePublisher p = publisher()) {
             p.addDomain(DomainSpec.parse("web"));
