@@ -44,6 +44,21 @@ class NtpServerTest {
         return s;
     }
 
+    /**
+     * The counters once {@code settled} holds (within 2 s): the server counts an answer after its
+     * send() returns, so a client can hold the answer a moment before the counter moves.
+     */
+    private static NtpCounters.Snapshot countersWhen(
+            NtpServer server, java.util.function.Predicate<NtpCounters.Snapshot> settled) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        NtpCounters.Snapshot c = server.counters();
+        while (!settled.test(c) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            c = server.counters();
+        }
+        return c;
+    }
+
     private static NtpServer.Config noLimit() {
         return NtpServer.Config.defaults(new InetSocketAddress(LOOPBACK, 0)).withRateLimit(Optional.empty());
     }
@@ -105,7 +120,7 @@ class NtpServerTest {
         } finally {
             client.close();
         }
-        assertThat(server.counters().answered()).isEqualTo(1);
+        assertThat(countersWhen(server, c -> c.answered() == 1).answered()).isEqualTo(1);
     }
 
     @Test
@@ -165,7 +180,7 @@ class NtpServerTest {
         assertThat(exchange(socket, request(0x17, 48, 1), to)).isNull(); // private (ntpdc)
         assertThat(exchange(socket, request(0x24, 48, 1), to)).isNull(); // a server answer
         assertThat(exchange(socket, request(0x1B, 48, 1), to)).hasSize(48); // NTPv3 client: answered
-        NtpCounters.Snapshot c = server.counters();
+        NtpCounters.Snapshot c = countersWhen(server, k -> k.answered() == 1);
         assertThat(c.received()).isEqualTo(10);
         assertThat(c.answered()).isEqualTo(1);
         assertThat(c.dropped(DropReason.TOO_SHORT)).isEqualTo(1);
@@ -196,7 +211,7 @@ class NtpServerTest {
         socket.setSoTimeout(2000);
         assertThat(exchange(socket, request(0x23, 48, 42), server.localAddress()))
                 .hasSize(48);
-        NtpCounters.Snapshot c = server.counters();
+        NtpCounters.Snapshot c = countersWhen(server, k -> k.answered() == 1);
         assertThat(c.answered()).isEqualTo(1);
         // Loopback may drop datagrams when the receive buffer is full, never answer them.
         assertThat(c.droppedTotal()).isLessThanOrEqualTo(sent);
@@ -328,7 +343,7 @@ class NtpServerTest {
                         .hasSize(48);
             }
         }
-        assertThat(server.counters().answered()).isEqualTo(30);
+        assertThat(countersWhen(server, c -> c.answered() == 30).answered()).isEqualTo(30);
     }
 
     @Test
