@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             XenCommand.class,
             RtcCommand.class,
             ServeCommand.class,
-            ReadCommand.class
+            ReadCommand.class,
+            ControlCommand.class
         })
 public final class WallsyncCommand implements Runnable {
     @CommandLine.Spec
