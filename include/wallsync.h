@@ -79,12 +79,17 @@
 /* Results. Negative values are failures; the time is not valid then. */
 #define WALLSYNC_OK 0
 #define WALLSYNC_ERR_NOT_A_PAGE (-1)    /* bad magic or layout version */
-#define WALLSYNC_ERR_WRITER_STUCK (-2)  /* a seqlock stayed odd for max_spins tries */
+#define WALLSYNC_ERR_WRITER_STUCK (-2)  /* a seqlock stayed odd (or kept changing) past max_wait_ns */
 #define WALLSYNC_ERR_STALE (-3)         /* daemon heartbeat older than the limit */
 #define WALLSYNC_ERR_CLOCK (-4)         /* clock_gettime(CLOCK_MONOTONIC) failed */
 
-/* Default spin bound: far more than a writer needs (tens of ns), far less than a hang. */
-#define WALLSYNC_DEFAULT_MAX_SPINS (1u << 20)
+/*
+ * Default bound on waiting for a writer: a write takes tens of ns, but a writer preempted between
+ * its two version stores can hold the seqlock odd for a scheduler time slice or more on a loaded
+ * host. 100 ms is far beyond that and far below a hang. Waiting is timed with CLOCK_MONOTONIC,
+ * looked at once every 1024 spins.
+ */
+#define WALLSYNC_DEFAULT_MAX_WAIT_NS 100000000ull
 
 #if defined(__x86_64__) || defined(__i386__)
 #define WALLSYNC_CPU_RELAX() __builtin_ia32_pause()
@@ -102,6 +107,25 @@ static inline uint64_t wallsync_u64_(const volatile void *page, unsigned off) {
     return __atomic_load_n((const uint64_t *)((const char *)page + off), __ATOMIC_RELAXED);
 }
 
+static inline int64_t wallsync_monotonic_ns_(void) {
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return -1;
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Called after each failed try; nonzero once the wait exceeded max_wait_ns (0: the default). */
+static inline int wallsync_waited_too_long_(uint32_t tries, int64_t *start_ns, uint64_t max_wait_ns) {
+    WALLSYNC_CPU_RELAX();
+    if ((tries & 1023u) != 1023u) return 0;
+    int64_t now = wallsync_monotonic_ns_();
+    if (now < 0) return 1;
+    if (*start_ns == 0) {
+        *start_ns = now;
+        return 0;
+    }
+    return (uint64_t)(now - *start_ns) > (max_wait_ns ? max_wait_ns : WALLSYNC_DEFAULT_MAX_WAIT_NS);
+}
+
 /* 0 when `page` carries the wallsync magic and a layout version this header knows. */
 static inline int wallsync_check(const void *page) {
     if (wallsync_u32_(page, WALLSYNC_MAGIC_OFFSET) != WALLSYNC_MAGIC) return WALLSYNC_ERR_NOT_A_PAGE;
@@ -114,8 +138,9 @@ static inline int wallsync_check(const void *page) {
  * version (acquire, retry while odd), fields, acquire fence, version again (retry if changed).
  * W is returned in nanoseconds since the epoch.
  */
-static inline int wallsync_wallclock_ns(const void *page, int64_t *wallclock_ns, uint32_t max_spins) {
-    for (uint32_t i = 0; i < max_spins; i++) {
+static inline int wallsync_wallclock_ns(const void *page, int64_t *wallclock_ns, uint64_t max_wait_ns) {
+    int64_t start_ns = 0;
+    for (uint32_t i = 0;; i++) {
         uint32_t v = __atomic_load_n((const uint32_t *)((const char *)page + WALLSYNC_WC_VERSION_OFFSET),
                                      __ATOMIC_ACQUIRE);
         if ((v & 1u) == 0) {
@@ -130,19 +155,18 @@ static inline int wallsync_wallclock_ns(const void *page, int64_t *wallclock_ns,
                 return WALLSYNC_OK;
             }
         }
-        WALLSYNC_CPU_RELAX();
+        if (wallsync_waited_too_long_(i, &start_ns, max_wait_ns)) return WALLSYNC_ERR_WRITER_STUCK;
     }
-    return WALLSYNC_ERR_WRITER_STUCK;
 }
 
 /*
  * The reader: wall time now, from the mapped page. Fails with WALLSYNC_ERR_STALE when the daemon's
  * heartbeat is older than stale_after_ns (0: three heartbeat periods, at least one second), with
- * WALLSYNC_ERR_WRITER_STUCK after max_spins tries on an odd version (0: the default bound).
+ * WALLSYNC_ERR_WRITER_STUCK when the version stays odd longer than max_wait_ns (0: 100 ms).
  */
-static inline int wallsync_now(const void *page, struct timespec *out, uint64_t stale_after_ns, uint32_t max_spins) {
+static inline int wallsync_now(const void *page, struct timespec *out, uint64_t stale_after_ns, uint64_t max_wait_ns) {
     int64_t wc;
-    int rc = wallsync_wallclock_ns(page, &wc, max_spins ? max_spins : WALLSYNC_DEFAULT_MAX_SPINS);
+    int rc = wallsync_wallclock_ns(page, &wc, max_wait_ns);
     if (rc != WALLSYNC_OK) return rc;
     struct timespec mono;
     if (clock_gettime(CLOCK_MONOTONIC, &mono) != 0) return WALLSYNC_ERR_CLOCK;
@@ -182,10 +206,10 @@ struct wallsync_status {
     int32_t time_offset_sec;
 };
 
-static inline int wallsync_status(const void *page, struct wallsync_status *st, uint32_t max_spins) {
-    if (max_spins == 0) max_spins = WALLSYNC_DEFAULT_MAX_SPINS;
+static inline int wallsync_status(const void *page, struct wallsync_status *st, uint64_t max_wait_ns) {
     const char *p = (const char *)page;
-    for (uint32_t i = 0; i < max_spins; i++) {
+    int64_t start_ns = 0;
+    for (uint32_t i = 0;; i++) {
         uint32_t seq = __atomic_load_n((const uint32_t *)(p + WALLSYNC_SEQ_COUNT_OFFSET), __ATOMIC_ACQUIRE);
         if ((seq & 1u) == 0) {
             st->clock_status = __atomic_load_n((const uint8_t *)(p + WALLSYNC_CLOCK_STATUS_OFFSET), __ATOMIC_RELAXED);
@@ -203,9 +227,8 @@ static inline int wallsync_status(const void *page, struct wallsync_status *st, 
             __atomic_thread_fence(__ATOMIC_ACQUIRE);
             if (wallsync_u32_(page, WALLSYNC_SEQ_COUNT_OFFSET) == seq) return WALLSYNC_OK;
         }
-        WALLSYNC_CPU_RELAX();
+        if (wallsync_waited_too_long_(i, &start_ns, max_wait_ns)) return WALLSYNC_ERR_WRITER_STUCK;
     }
-    return WALLSYNC_ERR_WRITER_STUCK;
 }
 
 #endif /* WALLSYNC_H */

@@ -1,7 +1,8 @@
 /*
  * Soak reader: maps a page that a writer in another process rewrites at full speed with wallclock
  * values W_k = BASE + (k mod CYCLE) * STEP (see CrossProcessSoakTest) and checks every read against
- * that invariant. BASE sits 1000 s below 2^32 s, so wc_sec_hi flips within every cycle and a read
+ * that invariant. The writer spins at full speed on a shared machine and can be preempted with the
+ * version odd, so the reader may wait up to 5 s for it (a stuck report counts as a failure). BASE sits 1000 s below 2^32 s, so wc_sec_hi flips within every cycle and a read
  * mixing two writes is caught. Mode "seqlock" uses wallsync.h; mode "raw" reads the fields without
  * the version check (the control, which is expected to tear).
  *
@@ -53,7 +54,7 @@ int main(int argc, char **argv) {
                 uint32_t ns = wallsync_u32_(page, WALLSYNC_WC_NSEC_OFFSET);
                 uint32_t hi = wallsync_u32_(page, WALLSYNC_WC_SEC_HI_OFFSET);
                 w = (int64_t)(((uint64_t)hi << 32) | lo) * 1000000000LL + ns;
-            } else if (wallsync_wallclock_ns(page, &w, WALLSYNC_DEFAULT_MAX_SPINS) != WALLSYNC_OK) {
+            } else if (wallsync_wallclock_ns(page, &w, 5000000000ull) != WALLSYNC_OK) {
                 stuck++;
                 continue;
             }

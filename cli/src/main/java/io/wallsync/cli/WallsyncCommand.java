@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             RtcCommand.class,
             ServeCommand.class,
             ReadCommand.class,
+            ControlCommand.class,
             NtpCommand.class
         })
 public final class WallsyncCommand implements Runnable {

@@ -180,6 +180,48 @@ class ServeReadCommandTest {
         }
     }
 
+    @Test
+    void controlCommandTalksToTheSocket() throws Exception {
+        Path dir = tmp.resolve("pages");
+        AtomicLong offsetNs = new AtomicLong(1_700_000_000_000_000_000L);
+        HostClock host = new HostClock() {
+            @Override
+            public long realtimeNs() {
+                return System.nanoTime() + offsetNs.get();
+            }
+
+            @Override
+            public SyncState syncState() {
+                return new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE);
+            }
+        };
+        ServeDaemon daemon = new ServeDaemon(
+                new ServeDaemon.Config(
+                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
+                host,
+                System::nanoTime,
+                PushObserver.NONE,
+                line -> {});
+        daemon.start();
+        try (io.wallsync.cli.serve.ControlServer server = io.wallsync.cli.serve.ControlServer.start(
+                dir,
+                new io.wallsync.cli.serve.ControlProtocol(
+                        daemon, io.wallsync.cli.serve.AccessPolicy.rootOr(java.util.Optional.empty())),
+                l -> {})) {
+            CommandRunner list = CommandRunner.run("control", "--dir", dir.toString(), "list");
+            assertThat(list.exitCode()).isZero();
+            assertThat(list.out().strip()).isEqualTo("web:0:1");
+            CommandRunner unknown = CommandRunner.run("control", "--dir", dir.toString(), "get-offset", "nope");
+            assertThat(unknown.exitCode()).isEqualTo(1);
+            assertThat(unknown.err()).contains("error no domain nope");
+        } finally {
+            daemon.close();
+        }
+        CommandRunner down = CommandRunner.run("control", "--dir", dir.toString(), "list");
+        assertThat(down.exitCode()).isEqualTo(1);
+        assertThat(down.err()).contains("is wallsync serve running?");
+    }
+
     private static String awaitLog(Path log, Pattern pattern) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {

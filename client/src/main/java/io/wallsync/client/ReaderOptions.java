@@ -9,10 +9,11 @@ import java.util.Objects;
  * @param staleAfter a heartbeat older than this makes reads fail as stale; null means three
  *     heartbeat periods as written in the page (at least one second)
  * @param maxWriterWait how long a read may wait for a seqlock that stays odd before it reports
- *     {@link Reading.WriterStuck}
+ *     {@link Reading.WriterStuck}; default 100 ms: a write takes tens of ns, but a writer preempted
+ *     between its two version stores can hold it odd for a time slice or more on a loaded host
  */
 public record ReaderOptions(Duration staleAfter, Duration maxWriterWait) {
-    public static final Duration DEFAULT_MAX_WRITER_WAIT = Duration.ofMillis(50);
+    public static final Duration DEFAULT_MAX_WRITER_WAIT = Duration.ofMillis(100);
 
     public ReaderOptions {
         Objects.requireNonNull(maxWriterWait, "maxWriterWait");

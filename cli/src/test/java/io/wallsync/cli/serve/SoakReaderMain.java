@@ -30,7 +30,7 @@ public final class SoakReaderMain {
         long reads = 0;
         long torn = 0;
         try (WallclockPage page = WallclockPage.open(
-                Path.of(args[0]), ReaderOptions.defaults().withMaxWriterWait(Duration.ofSeconds(1)))) {
+                Path.of(args[0]), ReaderOptions.defaults().withMaxWriterWait(Duration.ofSeconds(5)))) {
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
                 for (int i = 0; i < 4096; i++) {

@@ -50,7 +50,7 @@ import io.wallsync.core.xen.SharedInfoLayout;
  * <p>Reader protocol for the extension is the one of vmclock (Linux
  * include/uapi/linux/vmclock-abi.h) and of Xen's wc_version: read {@code seq_count}; if it is odd
  * the daemon is writing, retry; read the fields; read {@code seq_count} again and retry if it
- * changed. A reader gives up after a bounded number of retries instead of hanging when a daemon was
+ * changed. A reader gives up after a bounded wait (100 ms of real time by default) instead of hanging when a daemon was
  * killed in the middle of an update.
  */
 public final class PageExtensionLayout {
