@@ -1,0 +1,59 @@
+package io.wallsync.sim.result;
+
+import java.util.Arrays;
+
+/**
+ * One policy's error over time, one point per sample instant: the largest |error| over the guests
+ * running then, their mean |error|, and the error of the published wallclock itself (what a guest
+ * booting at that instant would read). Grows by doubling; points are in time order.
+ */
+public final class ErrorSeries {
+    private long[] timesNs = new long[256];
+    private long[] maxAbsErrorNs = new long[256];
+    private long[] meanAbsErrorNs = new long[256];
+    private long[] publishedErrorNs = new long[256];
+    private int[] liveGuests = new int[256];
+    private int size;
+
+    public void add(long timeNs, int live, long maxAbsNs, long meanAbsNs, long publishedNs) {
+        if (size == timesNs.length) {
+            int n = size * 2;
+            timesNs = Arrays.copyOf(timesNs, n);
+            maxAbsErrorNs = Arrays.copyOf(maxAbsErrorNs, n);
+            meanAbsErrorNs = Arrays.copyOf(meanAbsErrorNs, n);
+            publishedErrorNs = Arrays.copyOf(publishedErrorNs, n);
+            liveGuests = Arrays.copyOf(liveGuests, n);
+        }
+        timesNs[size] = timeNs;
+        liveGuests[size] = live;
+        maxAbsErrorNs[size] = maxAbsNs;
+        meanAbsErrorNs[size] = meanAbsNs;
+        publishedErrorNs[size] = publishedNs;
+        size++;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public long timeNs(int i) {
+        return timesNs[i];
+    }
+
+    public int liveGuests(int i) {
+        return liveGuests[i];
+    }
+
+    public long maxAbsErrorNs(int i) {
+        return maxAbsErrorNs[i];
+    }
+
+    public long meanAbsErrorNs(int i) {
+        return meanAbsErrorNs[i];
+    }
+
+    /** Signed error of the published wallclock (W + system time, or the KVM host copy) at sample i. */
+    public long publishedErrorNs(int i) {
+        return publishedErrorNs[i];
+    }
+}
