@@ -1,0 +1,42 @@
+package io.wallsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class DemoCommandTest {
+    @Test
+    void demoPrintsBothPoliciesAndExplainsTheTable() {
+        CommandRunner r = CommandRunner.run("demo");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out())
+                .contains("the battery RTC says 2026-11-25T04:00:00Z")
+                .contains("legacy-periodic    window  +2:00    2026-11-25T04:02:00Z      -5h 00m 00s")
+                .contains("step-and-periodic  window  +2:00    2026-11-25T09:02:00Z      0 ns")
+                .contains(
+                        "step-and-periodic  3 hypercall(s) in 20:00: start at +0:00, step at +1:00, periodic at +12:00")
+                .contains("step-and-periodic pushes on the step, so it boots right.");
+    }
+
+    @Test
+    void unknownSubcommandIsAUsageError() {
+        CommandRunner r = CommandRunner.run("demon");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Unmatched argument").contains("demon");
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        CommandRunner r = CommandRunner.run();
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing subcommand");
+    }
+
+    @Test
+    void helpListsTheDemo() {
+        CommandRunner r = CommandRunner.run("--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("demo");
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Clocksource arithmetic: turning counter ticks into nanoseconds exactly as Xen and Linux pvclock
+ * do.
+ */
+package io.wallsync.core.clocksource;

@@ -1,0 +1,221 @@
+package io.wallsync.core.dom0;
+
+import io.wallsync.core.notify.NotifierBlock;
+import io.wallsync.core.notify.NotifyResult;
+import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.MonotonicClock;
+import io.wallsync.core.time.GtodEvent;
+import io.wallsync.core.xen.PlatformOp;
+import io.wallsync.core.xen.PlatformOpResult;
+import io.wallsync.core.xen.XenErrno;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The control domain's wallclock sync: pushes dom0's CLOCK_REALTIME into the hypervisor's wallclock
+ * with {@code XENPF_settime64} (falling back to {@code XENPF_settime32} once the hypervisor answers
+ * -ENOSYS), following one of the {@link SyncPolicy policies}.
+ *
+ * <p>It is driven by clock updates: {@link #onClockUpdate(boolean)} is what Linux's pvclock gtod
+ * chain calls on every tick ({@code wasSet = false}) and on every step ({@code wasSet = true}). In
+ * simulation the core {@code Timekeeper}'s gtod chain calls it through {@link #gtodNotifier()}; on a
+ * real host a timerfd watcher and a periodic timer call it directly.
+ *
+ * <p>STEP_AND_PERIODIC follows {@code xen_pvclock_gtod_notify} (arch/x86/xen/time.c, Linux 3.11+):
+ *
+ * <pre>
+ *   if (!was_set &amp;&amp; now &lt; next_sync) return NOTIFY_OK;
+ *   settime64 (or settime32 after -ENOSYS); on error return NOTIFY_BAD;
+ *   next_sync = now + 11 min; return NOTIFY_OK;
+ * </pre>
+ *
+ * with one deliberate difference: after a failed push Linux leaves {@code next_sync} where it was,
+ * so a failed push on a step is not retried until the old deadline passes; this agent retries at the
+ * very next notification ({@link PushReason#RETRY}), so a transient failure cannot leave guests with
+ * a stale wallclock for up to 11 minutes.
+ *
+ * <p>LEGACY_PERIODIC follows {@code sync_cmos_clock} (kernel/time/ntp.c, Linux 3.10): a timer on
+ * dom0's monotonic clock runs every period from the agent's start; when it runs it pushes only if
+ * {@code ntp_synced()}; steps are ignored.
+ *
+ * <p>Not thread-safe: like the kernel's timekeeping lock, the caller serialises notifications.
+ */
+public final class Dom0SyncAgent {
+    /** The 11-minute period of the CMOS/wallclock sync ({@code 11 * 60} s in both Linux paths). */
+    public static final long DEFAULT_PERIOD_NS = 11 * 60 * 1_000_000_000L;
+
+    private final HostClock host;
+    private final MonotonicClock monotonic;
+    private final XenPlatform xen;
+    private final SyncPolicy policy;
+    private final long periodNs;
+    private final Consumer<PushRecord> pushListener;
+
+    private boolean started;
+    private boolean settime64Supported = true;
+    private boolean retryPending;
+    /** STEP_AND_PERIODIC: dom0 realtime after which the next periodic push is due ({@code next_sync}). */
+    private long nextSyncRealtimeNs = Long.MIN_VALUE;
+    /** LEGACY_PERIODIC: dom0 monotonic time of the next run of the sync work. */
+    private long nextLegacyRunMonotonicNs;
+
+    private long notifications;
+    private long hypercalls;
+    private long pushes;
+    private long failedPushes;
+    private PushRecord lastPush;
+
+    /**
+     * @param host dom0's clock and sync state
+     * @param monotonic dom0's CLOCK_MONOTONIC (drives the legacy timer)
+     * @param xen the hypervisor as dom0 sees it
+     * @param policy when to push
+     * @param periodNs the periodic push interval in ns; {@link #DEFAULT_PERIOD_NS} is Linux's
+     * @param pushListener told of every hypercall issued (for logs and metrics); may be a no-op
+     */
+    public Dom0SyncAgent(
+            HostClock host,
+            MonotonicClock monotonic,
+            XenPlatform xen,
+            SyncPolicy policy,
+            long periodNs,
+            Consumer<PushRecord> pushListener) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.monotonic = Objects.requireNonNull(monotonic, "monotonic");
+        this.xen = Objects.requireNonNull(xen, "xen");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        if (periodNs <= 0) {
+            throw new IllegalArgumentException("periodNs must be > 0 ns, got " + periodNs);
+        }
+        this.periodNs = periodNs;
+        this.pushListener = Objects.requireNonNull(pushListener, "pushListener");
+        this.nextLegacyRunMonotonicNs = Math.addExact(monotonic.nanos(), periodNs);
+    }
+
+    /** An agent with Linux's 11-minute period and no push listener. */
+    public Dom0SyncAgent(HostClock host, MonotonicClock monotonic, XenPlatform xen, SyncPolicy policy) {
+        this(host, monotonic, xen, policy, DEFAULT_PERIOD_NS, push -> {});
+    }
+
+    /** This agent as a block for a pvclock gtod notifier chain. */
+    public NotifierBlock<GtodEvent> gtodNotifier() {
+        return event -> onClockUpdate(event.wasSet());
+    }
+
+    /**
+     * One clock update of dom0: a tick ({@code wasSet = false}) or a step ({@code wasSet = true}).
+     *
+     * @return {@link NotifyResult#OK} when nothing was due or the push succeeded, {@link
+     *     NotifyResult#BAD} when the hypervisor refused it (as xen_pvclock_gtod_notify)
+     */
+    public NotifyResult onClockUpdate(boolean wasSet) {
+        notifications++;
+        boolean first = !started;
+        started = true;
+        return switch (policy) {
+            case LEGACY_PERIODIC -> legacyUpdate();
+            case STEP_AND_PERIODIC -> stepAndPeriodicUpdate(wasSet, first);
+        };
+    }
+
+    private NotifyResult legacyUpdate() {
+        long nowMonotonicNs = monotonic.nanos();
+        if (nowMonotonicNs < nextLegacyRunMonotonicNs) {
+            return NotifyResult.OK;
+        }
+        nextLegacyRunMonotonicNs = Math.addExact(nowMonotonicNs, periodNs);
+        if (!host.syncState().synchronised()) {
+            return NotifyResult.OK; // sync_cmos_clock: "Not synced, exit".
+        }
+        return push(PushReason.PERIODIC, host.realtimeNs()) ? NotifyResult.OK : NotifyResult.BAD;
+    }
+
+    private NotifyResult stepAndPeriodicUpdate(boolean wasSet, boolean first) {
+        long nowRealtimeNs = host.realtimeNs();
+        PushReason reason;
+        if (first && wasSet) {
+            reason = PushReason.START;
+        } else if (wasSet) {
+            reason = PushReason.STEP;
+        } else if (retryPending) {
+            reason = PushReason.RETRY;
+        } else if (nowRealtimeNs >= nextSyncRealtimeNs) {
+            reason = PushReason.PERIODIC;
+        } else {
+            return NotifyResult.OK; // the common tick: no hypercall
+        }
+        if (!push(reason, nowRealtimeNs)) {
+            retryPending = true;
+            return NotifyResult.BAD;
+        }
+        retryPending = false;
+        nextSyncRealtimeNs = Math.addExact(nowRealtimeNs, periodNs);
+        return NotifyResult.OK;
+    }
+
+    /** Issues settime64, or settime32 once the hypervisor has said -ENOSYS; true on success. */
+    private boolean push(PushReason reason, long realtimeNs) {
+        long secs = Math.floorDiv(realtimeNs, 1_000_000_000L);
+        int nsecs = (int) Math.floorMod(realtimeNs, 1_000_000_000L);
+        while (true) {
+            long systemTimeNs = xen.systemTimeNs();
+            int cmd = settime64Supported ? PlatformOp.XENPF_SETTIME64 : PlatformOp.XENPF_SETTIME32;
+            // settime32 carries the low 32 bits of secs only, as Linux's op.u.settime32.secs = now.tv_sec.
+            byte[] op = settime64Supported
+                    ? PlatformOp.settime64(secs, nsecs, systemTimeNs)
+                    : PlatformOp.settime32(secs, nsecs, systemTimeNs);
+            PlatformOpResult result = xen.platformOp(op);
+            hypercalls++;
+            PushRecord record = new PushRecord(reason, realtimeNs, systemTimeNs, cmd, result);
+            lastPush = record;
+            pushListener.accept(record);
+            if (result instanceof PlatformOpResult.Failed failed
+                    && failed.errno() == XenErrno.ENOSYS
+                    && settime64Supported) {
+                settime64Supported = false; // an old hypervisor: fall back for good, as Linux does
+                continue;
+            }
+            if (record.succeeded()) {
+                pushes++;
+                return true;
+            }
+            failedPushes++;
+            return false;
+        }
+    }
+
+    public SyncPolicy policy() {
+        return policy;
+    }
+
+    /** Clock updates received (ticks and steps). */
+    public long notifications() {
+        return notifications;
+    }
+
+    /** Hypercalls issued, including refused ones and the settime64 that answered -ENOSYS. */
+    public long hypercalls() {
+        return hypercalls;
+    }
+
+    /** Pushes the hypervisor accepted. */
+    public long pushes() {
+        return pushes;
+    }
+
+    /** Pushes refused with an error other than the one -ENOSYS that switches to settime32. */
+    public long failedPushes() {
+        return failedPushes;
+    }
+
+    /** False once the hypervisor answered -ENOSYS to settime64. */
+    public boolean settime64Supported() {
+        return settime64Supported;
+    }
+
+    /** The last hypercall issued, if any. */
+    public Optional<PushRecord> lastPush() {
+        return Optional.ofNullable(lastPush);
+    }
+}

@@ -1,0 +1,14 @@
+package io.wallsync.core.port;
+
+/**
+ * What a dom0 sync agent needs from its host: the wall clock and how far to trust it. The core's
+ * {@code io.wallsync.core.time.Timekeeper} implements it over a simulated clocksource; the Linux
+ * adapter implements it with clock_gettime(CLOCK_REALTIME) and adjtimex(modes = 0).
+ */
+public interface HostClock {
+    /** CLOCK_REALTIME: nanoseconds since 1970-01-01T00:00:00Z, leap seconds not counted (POSIX time). */
+    long realtimeNs();
+
+    /** Synchronisation state, error bounds, TAI offset and pending leap second. */
+    SyncState syncState();
+}

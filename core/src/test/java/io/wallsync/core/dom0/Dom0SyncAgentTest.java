@@ -1,0 +1,221 @@
+package io.wallsync.core.dom0;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wallsync.core.notify.NotifyResult;
+import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.LeapIndicator;
+import io.wallsync.core.port.SyncState;
+import io.wallsync.core.xen.DomainKind;
+import io.wallsync.core.xen.Hypervisor;
+import io.wallsync.core.xen.PlatformOp;
+import io.wallsync.core.xen.PlatformOpResult;
+import io.wallsync.core.xen.Wallclock;
+import io.wallsync.core.xen.XenErrno;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class Dom0SyncAgentTest {
+    private static final long S = 1_000_000_000L;
+    private static final long PERIOD = 660 * S;
+
+    /** dom0's clock: settable realtime and monotonic, and a sync flag. */
+    private static final class FakeHost implements HostClock {
+        long realtimeNs;
+        long monotonicNs;
+        boolean synchronised;
+
+        @Override
+        public long realtimeNs() {
+            return realtimeNs;
+        }
+
+        @Override
+        public SyncState syncState() {
+            return new SyncState(synchronised, 16_000_000, 16_000_000, 37, LeapIndicator.NONE);
+        }
+
+        void advance(long ns) {
+            realtimeNs += ns;
+            monotonicNs += ns;
+        }
+    }
+
+    private final FakeHost host = new FakeHost();
+    private long systemTimeNs;
+    private final Hypervisor hypervisor = new Hypervisor(() -> systemTimeNs);
+    private final List<PushRecord> pushes = new ArrayList<>();
+
+    Dom0SyncAgentTest() {
+        hypervisor.createDomain(DomainKind.CONTROL, 0);
+    }
+
+    private Dom0SyncAgent agent(SyncPolicy policy, XenPlatform platform) {
+        return new Dom0SyncAgent(host, () -> host.monotonicNs, platform, policy, PERIOD, pushes::add);
+    }
+
+    private XenPlatform dom0() {
+        return XenPlatform.of(hypervisor, Hypervisor.DOM0);
+    }
+
+    private static int cmdOf(byte[] op) {
+        return ByteBuffer.wrap(op).order(ByteOrder.LITTLE_ENDIAN).getInt(PlatformOp.CMD_OFFSET);
+    }
+
+    @Test
+    void firstNotificationPushesSettime64AndStoresWallTimeAtSystemTimeZero() {
+        // dom0 realtime 1_700_000_000.123456789 s, Xen system time 5 s
+        //   => W = 1_700_000_000.123456789 - 5 = 1_699_999_995.123456789
+        host.realtimeNs = 1_700_000_000L * S + 123_456_789;
+        systemTimeNs = 5 * S;
+        Dom0SyncAgent agent = agent(SyncPolicy.STEP_AND_PERIODIC, dom0());
+
+        assertThat(agent.onClockUpdate(true)).isEqualTo(NotifyResult.OK);
+
+        assertThat(hypervisor.wallclock()).isEqualTo(new Wallclock(1_699_999_995L, 123_456_789));
+        assertThat(pushes).singleElement().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo(PushReason.START);
+            assertThat(p.cmd()).isEqualTo(PlatformOp.XENPF_SETTIME64);
+            assertThat(p.systemTimeNs()).isEqualTo(5 * S);
+        });
+        assertThat(agent.pushes()).isEqualTo(1);
+    }
+
+    @Test
+    void ticksBeforeTheDeadlineCostNoHypercallAndTheDeadlineIsElevenMinutesOfRealtime() {
+        host.realtimeNs = 1_000_000 * S;
+        Dom0SyncAgent agent = agent(SyncPolicy.STEP_AND_PERIODIC, dom0());
+        agent.onClockUpdate(true); // START at realtime 1_000_000 s: next_sync = 1_000_660 s
+
+        host.advance(659 * S); // realtime 1_000_659 s: one second early
+        assertThat(agent.onClockUpdate(false)).isEqualTo(NotifyResult.OK);
+        assertThat(agent.hypercalls()).isEqualTo(1);
+
+        host.advance(S); // realtime 1_000_660 s: due (now >= next_sync)
+        agent.onClockUpdate(false);
+        assertThat(agent.hypercalls()).isEqualTo(2);
+        assertThat(pushes.get(1).reason()).isEqualTo(PushReason.PERIODIC);
+        assertThat(pushes.get(1).realtimeNs()).isEqualTo(1_000_660 * S);
+        assertThat(agent.notifications()).isEqualTo(3);
+    }
+
+    @Test
+    void aStepPushesAtOnceAndMovesTheDeadline() {
+        host.realtimeNs = 1_000_000 * S;
+        Dom0SyncAgent agent = agent(SyncPolicy.STEP_AND_PERIODIC, dom0());
+        agent.onClockUpdate(true);
+
+        host.advance(100 * S);
+        host.realtimeNs += 18_000 * S; // NTP steps realtime forward 5 h at realtime 1_000_100 s
+        agent.onClockUpdate(true);
+        // next_sync = 1_018_100 + 660 = 1_018_760 s
+        host.advance(659 * S);
+        agent.onClockUpdate(false);
+        host.advance(S);
+        agent.onClockUpdate(false);
+
+        assertThat(pushes)
+                .extracting(PushRecord::reason)
+                .containsExactly(PushReason.START, PushReason.STEP, PushReason.PERIODIC);
+        assertThat(pushes.get(2).realtimeNs()).isEqualTo(1_018_760 * S);
+    }
+
+    @Test
+    void settime64AnsweredWithEnosysFallsBackToSettime32ForGood() {
+        List<Integer> cmds = new ArrayList<>();
+        XenPlatform oldXen = new XenPlatform() {
+            @Override
+            public PlatformOpResult platformOp(byte[] op) {
+                cmds.add(cmdOf(op));
+                if (cmdOf(op) == PlatformOp.XENPF_SETTIME64) {
+                    return new PlatformOpResult.Failed(XenErrno.ENOSYS, "hypervisor older than Xen 4.6");
+                }
+                return hypervisor.platformOp(Hypervisor.DOM0, op);
+            }
+
+            @Override
+            public long systemTimeNs() {
+                return systemTimeNs;
+            }
+        };
+        host.realtimeNs = 1_000_000 * S + 5;
+        Dom0SyncAgent agent = agent(SyncPolicy.STEP_AND_PERIODIC, oldXen);
+
+        assertThat(agent.onClockUpdate(true)).isEqualTo(NotifyResult.OK);
+        agent.onClockUpdate(true);
+
+        assertThat(cmds)
+                .containsExactly(PlatformOp.XENPF_SETTIME64, PlatformOp.XENPF_SETTIME32, PlatformOp.XENPF_SETTIME32);
+        assertThat(agent.settime64Supported()).isFalse();
+        assertThat(agent.pushes()).isEqualTo(2);
+        assertThat(agent.failedPushes()).isZero();
+        assertThat(hypervisor.wallclock()).isEqualTo(new Wallclock(1_000_000, 5));
+    }
+
+    @Test
+    void anotherErrorReturnsBadAndIsRetriedAtTheNextTick() {
+        // Domain 1 is not privileged: Xen answers -EPERM.
+        hypervisor.createDomain(DomainKind.PV, 0);
+        boolean[] privileged = {false};
+        XenPlatform flaky = new XenPlatform() {
+            @Override
+            public PlatformOpResult platformOp(byte[] op) {
+                return hypervisor.platformOp(privileged[0] ? Hypervisor.DOM0 : 1, op);
+            }
+
+            @Override
+            public long systemTimeNs() {
+                return systemTimeNs;
+            }
+        };
+        host.realtimeNs = 2_000_000 * S;
+        Dom0SyncAgent agent = agent(SyncPolicy.STEP_AND_PERIODIC, flaky);
+
+        assertThat(agent.onClockUpdate(true)).isEqualTo(NotifyResult.BAD);
+        assertThat(pushes.getFirst().result().rc()).isEqualTo(-1);
+
+        privileged[0] = true;
+        host.advance(S);
+        assertThat(agent.onClockUpdate(false)).isEqualTo(NotifyResult.OK);
+        assertThat(pushes.get(1).reason()).isEqualTo(PushReason.RETRY);
+        assertThat(agent.failedPushes()).isEqualTo(1);
+        assertThat(hypervisor.wallclock()).isEqualTo(new Wallclock(2_000_001, 0));
+
+        host.advance(S); // succeeded at 2_000_001 s: next deadline 2_000_661 s, nothing due now
+        agent.onClockUpdate(false);
+        assertThat(agent.hypercalls()).isEqualTo(2);
+    }
+
+    @Test
+    void legacyPushesOnlyFromTheElevenMinuteRunAndOnlyWhileSynchronised() {
+        host.realtimeNs = 3_000_000 * S;
+        Dom0SyncAgent agent = agent(SyncPolicy.LEGACY_PERIODIC, dom0()); // first run at monotonic 660 s
+
+        agent.onClockUpdate(true); // a step: legacy does not notice
+        host.advance(660 * S);
+        agent.onClockUpdate(false); // run at 660 s, not synchronised: no push, next run 1320 s
+        assertThat(agent.hypercalls()).isZero();
+
+        host.synchronised = true;
+        host.advance(659 * S);
+        agent.onClockUpdate(false); // 1319 s: not yet
+        assertThat(agent.hypercalls()).isZero();
+        host.advance(S);
+        agent.onClockUpdate(false); // 1320 s: synchronised, push realtime 3_001_320 s
+        assertThat(pushes).singleElement().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo(PushReason.PERIODIC);
+            assertThat(p.realtimeNs()).isEqualTo(3_001_320 * S);
+        });
+    }
+
+    @Test
+    void rejectsANonPositivePeriod() {
+        assertThatThrownBy(() -> new Dom0SyncAgent(host, () -> 0, dom0(), SyncPolicy.LEGACY_PERIODIC, 0, p -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("periodNs must be > 0");
+    }
+}

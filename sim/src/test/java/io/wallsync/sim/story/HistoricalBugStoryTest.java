@@ -1,0 +1,104 @@
+package io.wallsync.sim.story;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wallsync.core.dom0.PushReason;
+import io.wallsync.core.dom0.SyncPolicy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The historical bug and its fix on the same inputs: host RTC 5 h behind, NTP steps dom0's clock at
+ * +60 s and reports sync at +180 s, a guest boots at +120 s (the window).
+ */
+class HistoricalBugStoryTest {
+    private static final long S = 1_000_000_000L;
+    // 2026-11-25T09:00:00Z = 1_795_597_200 s since the epoch (20_417 days * 86_400 + 9 h).
+    private static final long BOOT_EPOCH_S = 1_795_597_200L;
+    private static final long FIVE_HOURS_NS = 18_000 * S;
+
+    private final HistoricalBugStory story = new HistoricalBugStory(StoryConfig.defaults());
+
+    private static GuestOutcome guest(PolicyOutcome outcome, String name) {
+        return outcome.guests().stream()
+                .filter(g -> g.guest().name().equals(name))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void legacyGuestBootingAfterTheStepStillBelievesTheRtcDateUntilTheElevenMinutePush() {
+        PolicyOutcome legacy = story.run(SyncPolicy.LEGACY_PERIODIC);
+
+        GuestOutcome window = guest(legacy, "window");
+        // True date at boot: 1_795_597_200 + 120 s. W is still the RTC's: 1_795_597_200 - 18_000 s.
+        assertThat(window.bootTrueEpochNs()).isEqualTo((BOOT_EPOCH_S + 120) * S);
+        assertThat(window.believedBootEpochNs()).isEqualTo((BOOT_EPOCH_S - 18_000 + 120) * S);
+        assertThat(window.bootErrorNs()).isEqualTo(-FIVE_HOURS_NS);
+        // The first legacy run is 11 min after boot; NTP is synchronised by then (180 s).
+        assertThat(window.rightFromNs()).hasValue(660 * S);
+        assertThat(window.fixedBy()).contains(PushReason.PERIODIC);
+        assertThat(legacy.pushes()).extracting(PolicyOutcome.TimedPush::atNs).containsExactly(660 * S);
+    }
+
+    @Test
+    void stepAndPeriodicGuestBootingAfterTheStepBootsWithTheRightDate() {
+        PolicyOutcome fixed = story.run(SyncPolicy.STEP_AND_PERIODIC);
+
+        GuestOutcome window = guest(fixed, "window");
+        assertThat(window.bootErrorNs()).isZero();
+        assertThat(window.believedBootEpochNs()).isEqualTo((BOOT_EPOCH_S + 120) * S);
+        assertThat(window.rightFromNs()).hasValue(120 * S);
+        assertThat(window.fixedBy()).isEmpty();
+        // Pushes: registration (0 s), the step (60 s), then 11 min after the step (60 + 660 = 720 s).
+        assertThat(fixed.pushes())
+                .extracting(p -> p.push().reason())
+                .containsExactly(PushReason.START, PushReason.STEP, PushReason.PERIODIC);
+        assertThat(fixed.pushes()).extracting(PolicyOutcome.TimedPush::atNs).containsExactly(0L, 60 * S, 720 * S);
+    }
+
+    @Test
+    void aGuestBootingBeforeTheStepIsWrongUnderBothPoliciesButItsWallclockIsFixedSoonerWithTheStepPush() {
+        for (SyncPolicy policy : SyncPolicy.values()) {
+            assertThat(guest(story.run(policy), "early").bootErrorNs()).isEqualTo(-FIVE_HOURS_NS);
+        }
+        assertThat(guest(story.run(SyncPolicy.STEP_AND_PERIODIC), "early").rightFromNs())
+                .hasValue(60 * S);
+        assertThat(guest(story.run(SyncPolicy.LEGACY_PERIODIC), "early").rightFromNs())
+                .hasValue(660 * S);
+    }
+
+    @Test
+    void aGuestBootingAfterTheFirstPeriodicPushIsRightUnderBothPolicies() {
+        for (SyncPolicy policy : SyncPolicy.values()) {
+            GuestOutcome late = guest(story.run(policy), "late");
+            assertThat(late.bootErrorNs()).isZero();
+            assertThat(late.rightFromNs()).hasValue(900 * S);
+        }
+    }
+
+    @Test
+    void storyIsDeterministic() {
+        assertThat(story.run(SyncPolicy.STEP_AND_PERIODIC)).isEqualTo(story.run(SyncPolicy.STEP_AND_PERIODIC));
+    }
+
+    @Test
+    void tableShowsBothPoliciesForEveryGuest() {
+        StoryConfig config = StoryConfig.defaults();
+        String table = StoryTable.render(
+                config, List.of(story.run(SyncPolicy.LEGACY_PERIODIC), story.run(SyncPolicy.STEP_AND_PERIODIC)));
+        assertThat(table)
+                .contains(
+                        "legacy-periodic    window  +2:00    2026-11-25T04:02:00Z      -5h 00m 00s      +11:00 (periodic push)*")
+                .contains("step-and-periodic  window  +2:00    2026-11-25T09:02:00Z      0 ns             at boot");
+    }
+
+    @Test
+    void durationsAreFormattedForPeople() {
+        assertThat(StoryTable.signedDuration(0)).isEqualTo("0 ns");
+        assertThat(StoryTable.signedDuration(-FIVE_HOURS_NS)).isEqualTo("-5h 00m 00s");
+        assertThat(StoryTable.signedDuration(1_500)).isEqualTo("+1500 ns");
+        assertThat(StoryTable.signedDuration(61 * S + 7)).isEqualTo("+0h 01m 01s +7 ns");
+        assertThat(StoryTable.minutesSeconds(900 * S)).isEqualTo("15:00");
+    }
+}
