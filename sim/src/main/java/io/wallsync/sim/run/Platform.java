@@ -10,6 +10,9 @@ interface Platform {
     /** The wall time a guest booting now (with time_offset 0) would read, ns since the epoch. */
     long publishedWallNs();
 
+    /** Called on every host tick, after the timekeeper ticked (drives timer-based agents). */
+    default void onHostTick() {}
+
     /** Called after every host timekeeper action (tick, step, adjtimex) so pushes can be accounted. */
     void afterHostUpdate();
 

@@ -51,7 +51,7 @@ public final class PolicyRun {
         this.platform = policy == Policy.KVM_PER_TICK
                 ? new KvmPlatform(world, timekeeper)
                 : new XenPlatform(
-                        policy, world, timekeeper, sim, scenario.hypervisor().pushPeriodNs(), bootWallNs);
+                        policy, world, timekeeper, scenario.hypervisor().pushPeriodNs(), bootWallNs);
         this.ntp = new HostNtpDaemon(world, timekeeper, scenario.host().ntp());
         schedule();
     }
@@ -89,6 +89,7 @@ public final class PolicyRun {
             return;
         }
         timekeeper.tick();
+        platform.onHostTick();
         platform.afterHostUpdate();
     }
 

@@ -1,5 +1,7 @@
 package io.wallsync.sim.run;
 
+import io.wallsync.core.dom0.Dom0SyncAgent;
+import io.wallsync.core.dom0.SyncPolicy;
 import io.wallsync.core.guest.PvGuest;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.time.Timekeeper;
@@ -7,44 +9,54 @@ import io.wallsync.core.xen.Domain;
 import io.wallsync.core.xen.DomainKind;
 import io.wallsync.core.xen.Hypervisor;
 import io.wallsync.core.xen.Wallclock;
-import io.wallsync.sim.engine.Simulation;
 import io.wallsync.sim.scenario.GuestGroup;
 import io.wallsync.sim.scenario.Policy;
 
 /**
- * Xen with dom0 running one of the Xen policies. The hypervisor, its shared_info pages and the PV
- * guests are the core's; dom0's agent pushes W with settime64 platform_op hypercalls.
+ * Xen with dom0 running one of the Xen policies: the core's hypervisor, shared_info pages, PV guests
+ * and dom0 sync agent, wired to the host timekeeper.
+ *
+ * <ul>
+ *   <li>step-and-periodic is xen_pvclock_gtod_notify: the agent is a gtod notifier, called on every
+ *       tick and step (registering calls it once at once: the START push);
+ *   <li>legacy-periodic is sync_cmos_clock, a timer that is not on the chain: each host tick drives
+ *       the agent's timer check directly, and no notifier calls are counted;
+ *   <li>wallsync is step-and-periodic plus the {@link WallsyncPublisher}, and one extra push whenever
+ *       dom0's sync state changes, so that readers learn it at once.
+ * </ul>
  */
 final class XenPlatform implements Platform {
-    private final Policy policy;
     private final Timekeeper timekeeper;
     private final Hypervisor hypervisor;
-    private final InterimSyncAgent agent;
+    private final Dom0SyncAgent agent;
+    private final boolean agentOnGtodChain;
     private final WallsyncPublisher wallsync;
     private long seenSettimes;
     private long internalSettimes;
     private long domainPageWrites;
     private int domains;
 
-    XenPlatform(Policy policy, World world, Timekeeper timekeeper, Simulation sim, long pushPeriodNs, long bootWallNs) {
-        this.policy = policy;
+    XenPlatform(Policy policy, World world, Timekeeper timekeeper, long pushPeriodNs, long bootWallNs) {
         this.timekeeper = timekeeper;
         this.hypervisor = new Hypervisor(world.hypervisorClocksource(), Wallclock.ofEpochNanos(bootWallNs));
         hypervisor.createDomain(DomainKind.CONTROL, 0);
         domains = 1;
         this.wallsync = policy == Policy.WALLSYNC ? new WallsyncPublisher(timekeeper, hypervisor) : null;
-        this.agent = switch (policy) {
-            case LEGACY_PERIODIC -> InterimSyncAgent.legacyPeriodic(timekeeper, hypervisor, pushPeriodNs);
-            case STEP_AND_PERIODIC, WALLSYNC -> InterimSyncAgent.stepAndPeriodic(timekeeper, hypervisor, pushPeriodNs);
+        SyncPolicy syncPolicy = switch (policy) {
+            case LEGACY_PERIODIC -> SyncPolicy.LEGACY_PERIODIC;
+            case STEP_AND_PERIODIC, WALLSYNC -> SyncPolicy.STEP_AND_PERIODIC;
             case KVM_PER_TICK -> throw new IllegalArgumentException("kvm-per-tick is not a Xen policy");
         };
-        if (policy == Policy.LEGACY_PERIODIC) {
-            sim.every(pushPeriodNs, pushPeriodNs, now -> {
-                if (!world.suspended()) {
-                    agent.legacyWork();
-                    afterHostUpdate();
-                }
-            });
+        this.agent = new Dom0SyncAgent(
+                timekeeper,
+                timekeeper::monotonicNs,
+                io.wallsync.core.dom0.XenPlatform.of(hypervisor, Hypervisor.DOM0),
+                syncPolicy,
+                pushPeriodNs,
+                push -> {});
+        this.agentOnGtodChain = syncPolicy == SyncPolicy.STEP_AND_PERIODIC;
+        if (agentOnGtodChain) {
+            timekeeper.registerGtodNotifier(agent.gtodNotifier(), 0);
         }
         afterHostUpdate();
     }
@@ -54,14 +66,14 @@ final class XenPlatform implements Platform {
         DomainKind kind = group.kind() == GuestGroup.GuestKind.PV ? DomainKind.PV : DomainKind.HVM;
         Domain domain = hypervisor.createDomain(kind, group.timeOffsetSeconds());
         domains++;
-        if (kind == DomainKind.HVM) {
-            return new XenGuests.Hvm(XenGuests.rtcView(hypervisor, domain), hypervisor::systemTimeNs);
-        }
         MonotonicClock systemTime = hypervisor::systemTimeNs;
+        if (kind == DomainKind.HVM) {
+            return new XenGuests.Hvm(XenGuests.rtcView(hypervisor, domain), systemTime);
+        }
         PvGuest guest = PvGuest.boot(domain.sharedInfo(), systemTime);
         boolean follow = group.reads() == GuestGroup.ReadMode.FOLLOW;
         if (wallsync != null) {
-            return new XenGuests.WallsyncPv(guest, wallsync::publication, hypervisor::systemTimeNs, follow);
+            return new XenGuests.WallsyncPv(guest, wallsync::publication, systemTime, follow);
         }
         return follow ? new XenGuests.PvFollower(guest) : new XenGuests.PvBootOnly(guest);
     }
@@ -70,6 +82,13 @@ final class XenPlatform implements Platform {
     public long publishedWallNs() {
         long wall = hypervisor.wallTimeNow().toEpochNanos();
         return wallsync == null ? wall : wall + wallsync.publication().correctionNs(hypervisor.systemTimeNs());
+    }
+
+    @Override
+    public void onHostTick() {
+        if (!agentOnGtodChain) {
+            agent.onClockUpdate(false);
+        }
     }
 
     @Override
@@ -93,6 +112,7 @@ final class XenPlatform implements Platform {
         // Xen's own work, not a dom0 hypercall, so it is not counted against the policy.
         Dom0Pusher.pushAt(hypervisor, rtcNowNs);
         internalSettimes++;
+        domainPageWrites += domains;
         seenSettimes = hypervisor.settimeCount();
     }
 
@@ -105,10 +125,7 @@ final class XenPlatform implements Platform {
     public Counts counts() {
         long hypercalls = hypervisor.platformOpCount() - internalSettimes;
         long updates = hypervisor.settimeCount() - internalSettimes;
-        return new Counts(updates, hypercalls, domainPageWrites, 0, agent.notifierCalls(), 0);
-    }
-
-    Policy policy() {
-        return policy;
+        long notifierCalls = agentOnGtodChain ? agent.notifications() : 0;
+        return new Counts(updates, hypercalls, domainPageWrites, 0, notifierCalls, 0);
     }
 }
