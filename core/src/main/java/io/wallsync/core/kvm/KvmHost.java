@@ -92,7 +92,10 @@ public final class KvmHost {
         return copies;
     }
 
-    /** Copies made by plain ticks (was_set = false): one per tick. */
+    /**
+     * Copies made with was_set = false: one per tick, plus one per frequency change (adjtimex
+     * ADJ_FREQUENCY also updates the timekeeper and runs the chain).
+     */
     public long tickCopies() {
         return tickCopies;
     }

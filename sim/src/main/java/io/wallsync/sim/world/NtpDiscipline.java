@@ -15,7 +15,11 @@ package io.wallsync.sim.world;
  *       a step.
  * </ul>
  *
- * Pure decision logic: the caller measures and applies.
+ * With integral gain 1/2 the loop is dead-beat in phase: a constant oscillator error e leaves a
+ * residual frequency error that halves every poll (g' = e + f', f' = f - g/2, so g' = g/2), and the
+ * offset measured at each poll is that residual times the poll interval.
+ *
+ * <p>Pure decision logic: the caller measures and applies.
  */
 public final class NtpDiscipline {
     private final long stepThresholdNs;
