@@ -99,7 +99,7 @@ public final class Plots {
         }
     }
 
-    /** Modelled CPU cost per hour of each policy (microseconds, log scale). */
+    /** Modelled CPU cost per hour of each policy, in microseconds (XChart cannot put bars on a log axis). */
     public static CategoryChart costChart(SimulationResult result) {
         CategoryChart chart = new CategoryChartBuilder()
                 .width(800)
@@ -107,16 +107,15 @@ public final class Plots {
                 .title("Modelled CPU cost per hour - scenario "
                         + result.scenario().name())
                 .xAxisTitle("policy")
-                .yAxisTitle("CPU time per hour (us, log)")
+                .yAxisTitle("CPU time per hour (us)")
                 .build();
-        chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         List<String> names = new ArrayList<>();
         List<Double> costs = new ArrayList<>();
         for (PolicyResult p : result.policies()) {
             names.add(p.policy().id());
-            costs.add(Math.max(1e-3, p.cpuNsPerHour() / 1e3));
+            costs.add(p.cpuNsPerHour() / 1e3);
         }
         chart.addSeries("cpu", names, costs);
         return chart;
