@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "wallsync 0.1.0",
         description = "Keeps a hypervisor wallclock in step with the host clock: model, simulator and Linux daemon.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, SimulateCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, XenCommand.class, SimulateCommand.class})
 public final class WallsyncCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -23,7 +23,15 @@ public final class WallsyncCommand implements Runnable {
 
     /** The configured command line: usage errors exit 2, runtime errors exit 1. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new WallsyncCommand());
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    /**
+     * As {@link #commandLine()}, creating subcommands with {@code factory} (tests use it to give a
+     * subcommand its own standard input).
+     */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        CommandLine cl = new CommandLine(new WallsyncCommand(), factory);
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? 2 : 1);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("wallsync: " + ex.getMessage());

@@ -67,8 +67,8 @@ public final class PvGuest {
      *
      * @throws IllegalStateException if the wallclock or vcpu_time_info cannot be read consistently
      */
-    public static PvGuest boot(SharedInfo page, CycleCounter counter) {
-        return orThrow(tryBoot(page, counter, SharedInfo.DEFAULT_MAX_RETRIES));
+    public static PvGuest bootWithPvclock(SharedInfo page, CycleCounter counter) {
+        return orThrow(tryBootWithPvclock(page, counter, SharedInfo.DEFAULT_MAX_RETRIES));
     }
 
     /** As {@link #boot(SharedInfo, MonotonicClock)}, reporting a failed read as a value. */
@@ -77,13 +77,30 @@ public final class PvGuest {
         return bootFrom(page, systemTimeNs::nanos, maxRetries);
     }
 
-    /** As {@link #boot(SharedInfo, CycleCounter)}, reporting a failed read as a value. */
-    public static BootResult tryBoot(SharedInfo page, CycleCounter counter, int maxRetries) {
+    /**
+     * Boots now with system time from a given vcpu_time_info (e.g. another vcpu's, or one mapped
+     * separately) and the counter.
+     *
+     * @throws IllegalStateException if the wallclock or vcpu_time_info cannot be read consistently
+     */
+    public static PvGuest bootWithPvclock(SharedInfo page, VcpuTimeInfo timeInfo, CycleCounter counter) {
+        return orThrow(tryBootWithPvclock(page, timeInfo, counter, SharedInfo.DEFAULT_MAX_RETRIES));
+    }
+
+    /** As {@link #bootWithPvclock(SharedInfo, CycleCounter)}, reporting a failed read as a value. */
+    public static BootResult tryBootWithPvclock(SharedInfo page, CycleCounter counter, int maxRetries) {
         Objects.requireNonNull(page, "page");
+        return tryBootWithPvclock(page, page.vcpuTimeInfo(0), counter, maxRetries);
+    }
+
+    /** As {@link #bootWithPvclock(SharedInfo, VcpuTimeInfo, CycleCounter)}, reporting a failed read as a value. */
+    public static BootResult tryBootWithPvclock(
+            SharedInfo page, VcpuTimeInfo timeInfo, CycleCounter counter, int maxRetries) {
+        Objects.requireNonNull(page, "page");
+        Objects.requireNonNull(timeInfo, "timeInfo");
         Objects.requireNonNull(counter, "counter");
-        VcpuTimeInfo timeInfo = page.vcpuTimeInfo(0);
-        if (timeInfo.read(maxRetries) instanceof VcpuTimeReading.Failed(int attempts, int last, String why)) {
-            return new BootResult.Failed("vcpu_time_info: " + why);
+        if (timeInfo.read(maxRetries) instanceof VcpuTimeReading.Failed failed) {
+            return new BootResult.Failed("vcpu_time_info: " + failed.why());
         }
         return bootFrom(page, () -> pvclockSystemTime(timeInfo, counter, maxRetries), maxRetries);
     }

@@ -274,9 +274,4 @@ final class NtpState {
         }
         timeOffsetNs = offsetNs;
     }
-
-    /** The offset field adjtimex reports: the part still to slew, us unless STA_NANO (toward zero). */
-    long reportedOffset() {
-        return (timeStatus & STA_NANO) != 0 ? timeOffsetNs : timeOffsetNs / NSEC_PER_USEC;
-    }
 }

@@ -173,9 +173,12 @@ public final class Timekeeper implements HostClock {
         return ntp.adjtimexState();
     }
 
-    /** Phase offset still to be slewed, ns (signed). */
+    /** Phase offset still to be slewed now, ns (signed). */
     public long pendingOffsetNs() {
-        return ntp.pendingOffsetNs();
+        long elapsedNs = Math.max(0, clocksource.nanos() - cycleLastNs);
+        return ntp.pendingOffsetNs()
+                - ScaledAdjust.slewAppliedNs(
+                        ntp.pendingOffsetNs(), ScaledAdjust.slewCapacityNs(elapsedNs, slewRemainder));
     }
 
     /** How many clock_was_set events happened (tk->clock_was_set_seq). */
@@ -461,8 +464,9 @@ public final class Timekeeper implements HostClock {
         long sec = Math.floorDiv(nowNs, NSEC_PER_SEC);
         long nsec = Math.floorMod(nowNs, NSEC_PER_SEC);
         boolean nano = (ntp.status() & STA_NANO) != 0;
+        long offsetNs = pendingOffsetNs();
         return new TimexValues(
-                ntp.reportedOffset(),
+                nano ? offsetNs : offsetNs / NtpState.NSEC_PER_USEC,
                 ntp.frequencyScaledPpm(),
                 ntp.maxErrorUs(),
                 ntp.estErrorUs(),

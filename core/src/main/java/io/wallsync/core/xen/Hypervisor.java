@@ -65,10 +65,7 @@ public final class Hypervisor {
         this.systemTimeNs = Objects.requireNonNull(systemTimeNs, "systemTimeNs");
         this.wallclock = Objects.requireNonNull(bootWallclock, "bootWallclock");
         this.counter = Objects.requireNonNull(counter, "counter");
-        this.scale = Objects.requireNonNull(scale, "scale");
-        if (scale.tscShift() < Byte.MIN_VALUE || scale.tscShift() > Byte.MAX_VALUE) {
-            throw new IllegalArgumentException("tsc_shift " + scale.tscShift() + " does not fit the s8 ABI field");
-        }
+        this.scale = Objects.requireNonNull(scale, "scale"); // |shift| <= 63 always fits the s8 field
     }
 
     /** Xen system time now: Xen's {@code NOW()}. */

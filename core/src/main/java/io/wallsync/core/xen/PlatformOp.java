@@ -100,23 +100,26 @@ public final class PlatformOp {
     }
 
     /**
-     * A 136-byte XENPF_settime32.
+     * A 136-byte XENPF_settime32. The u32 secs field receives the low 32 bits of {@code secs}, as
+     * the C assignment {@code op.u.settime32.secs = now.tv_sec} in Linux's
+     * {@code xen_pvclock_gtod_notify} does: after 2106 (or before 1970) the hypervisor is told a
+     * wrong date; use settime64 there. {@link #fitsSettime32(long)} says whether nothing is lost.
      *
-     * @param secs u32 seconds, 0..2^32-1
+     * @param secs seconds since the epoch; only the low 32 bits are sent
      * @param nsecs u32 nanoseconds (sent as is)
      * @param systemTimeNs u64 hypervisor system time the wall time refers to
-     * @throws IllegalArgumentException if secs does not fit 32 unsigned bits
      */
     public static byte[] settime32(long secs, int nsecs, long systemTimeNs) {
-        if (secs < 0 || secs > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("settime32 secs " + secs
-                    + " does not fit the u32 field: expected 0..4294967295 (use settime64 after 2106)");
-        }
         ByteBuffer b = header(XENPF_SETTIME32, XENPF_INTERFACE_VERSION);
         b.putInt(SETTIME32_SECS_OFFSET, (int) secs);
         b.putInt(SETTIME32_NSECS_OFFSET, nsecs);
         b.putLong(SETTIME32_SYSTEM_TIME_OFFSET, systemTimeNs);
         return b.array();
+    }
+
+    /** Whether {@code secs} fits the u32 secs field of settime32 (0..4294967295, up to 2106-02-07). */
+    public static boolean fitsSettime32(long secs) {
+        return secs >= 0 && secs <= 0xFFFF_FFFFL;
     }
 
     /**

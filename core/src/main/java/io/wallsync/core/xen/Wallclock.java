@@ -34,6 +34,11 @@ public record Wallclock(long seconds, int nanos) {
      *     1677..2262)
      */
     public long toEpochNanos() {
+        if (seconds < 0 && nanos > 0) {
+            // Near Long.MIN_VALUE, seconds * 1e9 alone underflows although the sum fits: borrow one
+            // second first so both partial results stay in range.
+            return Math.addExact(Math.multiplyExact(seconds + 1, NANOS_PER_SECOND), nanos - NANOS_PER_SECOND);
+        }
         return Math.addExact(Math.multiplyExact(seconds, NANOS_PER_SECOND), nanos);
     }
 
