@@ -68,7 +68,7 @@ public final class HtmlReport {
             cell(b, Human.ns(p.maxAbsErrorNs()));
             cell(b, Human.ns(p.p50AbsErrorNs()));
             cell(b, Human.ns(p.p99AbsErrorNs()));
-            cell(b, Human.ns(p.timeToCorrectNs()));
+            cell(b, TextTable.toCorrect(p));
             cell(b, Long.toString(p.updates()));
             cell(b, Long.toString(p.hypercalls()));
             cell(b, Long.toString(p.domainPageWrites()));

@@ -48,6 +48,7 @@ public final class SummaryJson {
         m.put(
                 "time_to_correct_ns",
                 p.timeToCorrectNs().isPresent() ? p.timeToCorrectNs().getAsLong() : null);
+        m.put("guests_never_correct", p.guestsNeverCorrect());
         m.put("updates", p.updates());
         m.put("hypercalls", p.hypercalls());
         m.put("domain_page_writes", p.domainPageWrites());

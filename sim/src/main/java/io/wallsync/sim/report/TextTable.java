@@ -11,6 +11,16 @@ import java.util.Locale;
 public final class TextTable {
     private TextTable() {}
 
+    /** "never (k of n)" when some guests never got below 1 ms, else the longest time it took. */
+    static String toCorrect(PolicyResult p) {
+        if (p.timeToCorrectNs().isPresent()) {
+            return Human.ns(p.timeToCorrectNs().getAsLong());
+        }
+        return p.guests().isEmpty()
+                ? "-"
+                : "never (" + p.guestsNeverCorrect() + "/" + p.guests().size() + ")";
+    }
+
     public static void print(SimulationResult result, PrintWriter out, int maxGuests) {
         var s = result.scenario();
         out.printf(
@@ -46,7 +56,7 @@ public final class TextTable {
                     Human.ns(p.maxAbsErrorNs()),
                     Human.ns(p.p50AbsErrorNs()),
                     Human.ns(p.p99AbsErrorNs()),
-                    Human.ns(p.timeToCorrectNs()),
+                    toCorrect(p),
                     p.updates(),
                     p.hypercalls(),
                     p.notifierCalls(),

@@ -14,6 +14,7 @@ import java.util.OptionalLong;
  * @param p99AbsErrorNs 99th percentile of the same (within 0.8 %)
  * @param timeToCorrectNs the longest time any guest took from boot to |error| &lt; 1 ms; empty if some
  *     guest never got there
+ * @param guestsNeverCorrect guests whose |error| never went below 1 ms
  * @param updates times the published time was updated: settime hypercalls under the Xen policies,
  *     per-tick copies of the host timekeeper under kvm-per-tick
  * @param hypercalls platform_op hypercalls made by dom0
@@ -31,6 +32,7 @@ public record PolicyResult(
         long p50AbsErrorNs,
         long p99AbsErrorNs,
         OptionalLong timeToCorrectNs,
+        int guestsNeverCorrect,
         long updates,
         long hypercalls,
         long domainPageWrites,

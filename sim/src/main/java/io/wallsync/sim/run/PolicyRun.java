@@ -194,7 +194,7 @@ public final class PolicyRun {
     private PolicyResult result() {
         List<GuestResult> guests = new ArrayList<>();
         long worstToCorrect = 0;
-        boolean allCorrected = true;
+        int neverCorrect = 0;
         for (GuestTracker t : trackers) {
             if (!t.booted()) {
                 continue;
@@ -202,7 +202,7 @@ public final class PolicyRun {
             guests.add(t.result());
             OptionalLong ttc = t.timeToCorrect();
             if (ttc.isEmpty()) {
-                allCorrected = false;
+                neverCorrect++;
             } else {
                 worstToCorrect = Math.max(worstToCorrect, ttc.getAsLong());
             }
@@ -221,7 +221,8 @@ public final class PolicyRun {
                 histogram.max(),
                 histogram.quantile(0.5),
                 histogram.quantile(0.99),
-                allCorrected && !guests.isEmpty() ? OptionalLong.of(worstToCorrect) : OptionalLong.empty(),
+                neverCorrect == 0 && !guests.isEmpty() ? OptionalLong.of(worstToCorrect) : OptionalLong.empty(),
+                neverCorrect,
                 c.updates(),
                 c.hypercalls(),
                 c.domainPageWrites(),
