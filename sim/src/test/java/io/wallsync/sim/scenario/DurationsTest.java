@@ -17,6 +17,15 @@ class DurationsTest {
     }
 
     @Test
+    void componentsAddUpAndTheSignAppliesToTheWhole() {
+        // 2 h + 10 min = 7800 s; -(1 m + 30 s) = -90 s
+        assertThat(Durations.parseNs("2h10m")).contains(7_800_000_000_000L);
+        assertThat(Durations.parseNs("-1m30s")).contains(-90_000_000_000L);
+        assertThat(Durations.parseNs("1s500ms")).contains(1_500_000_000L);
+        assertThat(Durations.parseNs("1m-30s")).isEmpty();
+    }
+
+    @Test
     void numbersWithoutUnitsAndFractionsOfANanosecondAreRejected() {
         assertThat(Durations.parseNs("64")).isEmpty();
         assertThat(Durations.parseNs("1.5ns")).isEmpty();
