@@ -126,7 +126,7 @@ public final class SimulateCommand implements Callable<Integer> {
             note("summary JSON: " + summaryJson);
         }
         if (plot != null) {
-            Plots.save(Plots.errorChart(result), plot);
+            Plots.save(Plots.errorCharts(result), plot);
             note("plot: " + plot);
         }
         if (report != null) {

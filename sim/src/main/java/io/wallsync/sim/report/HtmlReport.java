@@ -24,8 +24,8 @@ public final class HtmlReport {
     /** Writes the report into {@code dir} (created if needed) and returns the path of index.html. */
     public static Path write(SimulationResult result, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Plots.save(Plots.errorChart(result), dir.resolve("error.png"));
-        Plots.save(Plots.errorChart(result), dir.resolve("error.svg"));
+        Plots.save(Plots.errorCharts(result), dir.resolve("error.png"));
+        Plots.save(Plots.errorCharts(result), dir.resolve("error.svg"));
         Plots.save(Plots.costChart(result), dir.resolve("cost.png"));
         try (Writer w = Files.newBufferedWriter(dir.resolve("summary.json"), StandardCharsets.UTF_8)) {
             SummaryJson.write(result, w);
@@ -80,7 +80,9 @@ public final class HtmlReport {
         b.append("</table>\n<p>Errors are guest wall time minus true UTC over every sample of every running guest. "
                 + "CPU cost is modelled from the counts and the scenario's cost table, not measured.</p>\n");
         b.append(
-                "<h2>Error over time</h2>\n<img src=\"error.png\" alt=\"largest guest error against time per policy\">\n");
+                "<h2>Error over time</h2>\n<p>Top: the error of the date a guest booting at that instant would read "
+                        + "(W + system time, or the host clock under KVM). Bottom: the median error of the guests running "
+                        + "then. Below 1 us is drawn at 1 us.</p>\n<img src=\"error.png\" alt=\"guest error against time per policy\">\n");
         b.append("<h2>Cost</h2>\n<img src=\"cost.png\" alt=\"modelled CPU cost per hour per policy\">\n");
         List<PolicyResult> ps = result.policies();
         if (!ps.isEmpty() && !ps.getFirst().guests().isEmpty()) {

@@ -8,11 +8,11 @@ import java.io.Writer;
 
 /**
  * The error series as CSV, one row per policy and sample instant:
- * {@code policy,time_ns,live_guests,max_abs_error_ns,mean_abs_error_ns,published_error_ns}.
+ * {@code policy,time_ns,live_guests,max_abs_error_ns,mean_abs_error_ns,median_abs_error_ns,published_error_ns}.
  */
 public final class SeriesCsv {
     public static final String HEADER =
-            "policy,time_ns,live_guests,max_abs_error_ns,mean_abs_error_ns,published_error_ns";
+            "policy,time_ns,live_guests,max_abs_error_ns,mean_abs_error_ns,median_abs_error_ns,published_error_ns";
 
     private SeriesCsv() {}
 
@@ -33,6 +33,8 @@ public final class SeriesCsv {
                         .append(s.maxAbsErrorNs(i))
                         .append(',')
                         .append(s.meanAbsErrorNs(i))
+                        .append(',')
+                        .append(s.medianAbsErrorNs(i))
                         .append(',')
                         .append(s.publishedErrorNs(i))
                         .append('\n');

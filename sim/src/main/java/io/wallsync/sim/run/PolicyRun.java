@@ -13,6 +13,7 @@ import io.wallsync.sim.scenario.Policy;
 import io.wallsync.sim.scenario.Scenario;
 import io.wallsync.sim.scenario.WorldEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
@@ -40,6 +41,7 @@ public final class PolicyRun {
     private final List<GuestTracker> live = new ArrayList<>();
     private final AbsErrorHistogram histogram = new AbsErrorHistogram();
     private final ErrorSeries series = new ErrorSeries();
+    private long[] scratch = new long[64];
 
     public PolicyRun(Scenario scenario, Policy policy, long seed) {
         this.scenario = scenario;
@@ -162,6 +164,9 @@ public final class PolicyRun {
         long trueUtc = world.trueUtcNs();
         long max = 0;
         double sum = 0;
+        if (scratch.length < live.size()) {
+            scratch = new long[Math.max(live.size(), 2 * scratch.length)];
+        }
         for (int i = 0, n = live.size(); i < n; i++) {
             GuestTracker t = live.get(i);
             t.guest.beforeSample();
@@ -172,9 +177,15 @@ public final class PolicyRun {
                 max = abs;
             }
             sum += abs;
+            scratch[i] = abs;
+        }
+        long median = 0;
+        if (!live.isEmpty()) {
+            Arrays.sort(scratch, 0, live.size());
+            median = scratch[(live.size() - 1) / 2];
         }
         long published = platform.publishedWallNs() - trueUtc;
-        series.add(now, live.size(), max, live.isEmpty() ? 0 : Math.round(sum / live.size()), published);
+        series.add(now, live.size(), max, live.isEmpty() ? 0 : Math.round(sum / live.size()), median, published);
     }
 
     /**

@@ -79,7 +79,7 @@ class ReportWritersTest {
     void plotsAreWrittenAsPngOrSvgByExtension(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("e.png");
         Path svg = dir.resolve("e.svg");
-        Plots.save(Plots.errorChart(result), png);
+        Plots.save(Plots.errorCharts(result), png);
         Plots.save(Plots.costChart(result), svg);
         byte[] head = Files.readAllBytes(png);
         assertThat(head).startsWith(0x89, 'P', 'N', 'G');
