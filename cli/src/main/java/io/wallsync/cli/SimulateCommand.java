@@ -81,8 +81,13 @@ public final class SimulateCommand implements Callable<Integer> {
         if (printScenario) {
             if (ScenarioLoader.EMBEDDED.contains(scenario)) {
                 spec.commandLine().getOut().print(ScenarioLoader.embeddedText(scenario));
-            } else {
+            } else if (Files.isRegularFile(Path.of(scenario))) {
                 spec.commandLine().getOut().print(Files.readString(Path.of(scenario)));
+            } else {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--scenario '" + scenario + "': no such file, and not an embedded scenario; expected a YAML"
+                                + " file or one of " + ScenarioLoader.EMBEDDED);
             }
             spec.commandLine().getOut().flush();
             return 0;

@@ -27,7 +27,9 @@ final class HostNtpDaemon {
     private final NtpSpec spec;
     private final NtpDiscipline discipline;
     private int leapBits;
-    private long leapRealtimeNs = Long.MIN_VALUE;
+    private static final long NO_LEAP = Long.MIN_VALUE;
+
+    private long leapRealtimeNs = NO_LEAP;
     private long polls;
     private long steps;
 
@@ -51,11 +53,13 @@ final class HostNtpDaemon {
             return;
         }
         long realtime = timekeeper.realtimeNs();
-        if (leapBits != 0 && realtime > leapRealtimeNs + LEAP_BLACKOUT_NS) {
-            leapBits = 0; // the kernel has taken it: stop announcing
-        }
-        if (Math.abs(realtime - leapRealtimeNs) < LEAP_BLACKOUT_NS) {
-            return;
+        if (leapRealtimeNs != NO_LEAP) {
+            if (leapBits != 0 && realtime > leapRealtimeNs + LEAP_BLACKOUT_NS) {
+                leapBits = 0; // the kernel has taken it: stop announcing
+            }
+            if (Math.abs(realtime - leapRealtimeNs) < LEAP_BLACKOUT_NS) {
+                return;
+            }
         }
         polls++;
         long noise = spec.noiseNs() == 0 ? 0 : Math.round(world.ntpNoise.nextGaussian() * spec.noiseNs());
@@ -82,18 +86,18 @@ final class HostNtpDaemon {
     }
 
     private void step(long correctionNs) {
-        StepResult result = switch (spec.stepMethod()) {
-            case SETTIMEOFDAY -> timekeeper.settimeofday(timekeeper.realtimeNs() + correctionNs);
+        switch (spec.stepMethod()) {
+            case SETTIMEOFDAY -> {
+                if (timekeeper.settimeofday(timekeeper.realtimeNs() + correctionNs)
+                        instanceof StepResult.Rejected rejected) {
+                    throw new IllegalStateException("the host kernel refused the NTP step: " + rejected.reason());
+                }
+            }
             case ADJ_SETOFFSET -> {
                 long sec = Math.floorDiv(correctionNs, 1_000_000_000L);
                 long nsec = Math.floorMod(correctionNs, 1_000_000_000L);
-                TimexResult r = adjtimex(
-                        Timex.builder().setOffsetNanos(sec, nsec).nano().build());
-                yield r instanceof TimexResult.Invalid inv ? new StepResult.Rejected(inv.reason()) : null;
+                adjtimex(Timex.builder().setOffsetNanos(sec, nsec).build());
             }
-        };
-        if (result instanceof StepResult.Rejected rejected) {
-            throw new IllegalStateException("the host kernel refused the NTP step: " + rejected.reason());
         }
     }
 

@@ -66,6 +66,16 @@ class ClosedFormTest {
     }
 
     @Test
+    void chronyStyleAdjSetoffsetStepsLikeSettimeofday() throws ScenarioException {
+        Scenario s = scenario(
+                HISTORICAL_BUG.replace("sync_after_polls: 4}", "sync_after_polls: 4, step_method: adj_setoffset}"));
+        assertThat(s.host().ntp().stepMethod()).isEqualTo(io.wallsync.sim.scenario.NtpSpec.StepMethod.ADJ_SETOFFSET);
+        PolicyResult fixed = run(s, Policy.STEP_AND_PERIODIC);
+        // ADJ_SETOFFSET by -3 h is a was_set step as well: same exact correction, pushed at once
+        assertThat(Math.abs(guest(fixed, "in-window").bootErrorNs())).isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void wallsyncGuestBootingBeforeSyncKnowsItIsUnsynchronised() throws ScenarioException {
         PolicyResult wallsync = run(scenario(HISTORICAL_BUG), Policy.WALLSYNC);
         // at 2 min only one good poll (94 s) has followed the step: STA_UNSYNC is still set
