@@ -181,15 +181,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     if (elapsedMs < PROGRESS_AFTER_MS || done) {
                         continue;
                     }
-                    double f = progress.fraction();
-                    int filled = (int) Math.round(f * WIDTH);
-                    err.printf(
-                            Locale.ROOT,
-                            "\r[%s%s] %3.0f%% %5.1f s",
-                            "#".repeat(filled),
-                            " ".repeat(WIDTH - filled),
-                            f * 100,
-                            elapsedMs / 1000.0);
+                    err.print("\r" + render(progress.fraction(), elapsedMs));
                     err.flush();
                     shown = true;
                 }
@@ -200,6 +192,19 @@ public final class SimulateCommand implements Callable<Integer> {
                 err.print("\r" + " ".repeat(WIDTH + 20) + "\r");
                 err.flush();
             }
+        }
+
+        /** One frame of the bar, e.g. {@code [##########          ]  50%   3.2 s}. */
+        static String render(double fraction, long elapsedMs) {
+            double f = Math.max(0, Math.min(1, fraction));
+            int filled = (int) Math.round(f * WIDTH);
+            return String.format(
+                    Locale.ROOT,
+                    "[%s%s] %3.0f%% %5.1f s",
+                    "#".repeat(filled),
+                    " ".repeat(WIDTH - filled),
+                    f * 100,
+                    elapsedMs / 1000.0);
         }
 
         void stop() {

@@ -55,6 +55,21 @@ class SimulateCommandTest {
     }
 
     @Test
+    void theProgressBarFillsInProportionToVirtualTimeDone() {
+        // 40 cells: a quarter is 10 '#', then 30 spaces
+        assertThat(SimulateCommand.ProgressBar.render(0.25, 2_500))
+                .isEqualTo("[" + "#".repeat(10) + " ".repeat(30) + "]  25%   2.5 s");
+        assertThat(SimulateCommand.ProgressBar.render(1.0, 12_000)).startsWith("[" + "#".repeat(40) + "] 100%");
+    }
+
+    @Test
+    void printScenarioOfAMissingFileIsAUsageError() {
+        CommandRunner r = CommandRunner.run("simulate", "--scenario", "/nonexistent/x.yaml", "--print-scenario");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("no such file, and not an embedded scenario");
+    }
+
+    @Test
     void printScenarioShowsTheEmbeddedYaml() {
         CommandRunner r = CommandRunner.run("simulate", "--scenario", "leap-second", "--print-scenario");
         assertThat(r.exitCode()).isZero();
