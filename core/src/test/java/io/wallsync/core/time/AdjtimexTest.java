@@ -7,7 +7,6 @@ import static io.wallsync.core.time.TimexStatus.STA_PLL;
 import static io.wallsync.core.time.TimexStatus.STA_UNSYNC;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wallsync.core.notify.NotifyResult;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.SyncState;
 import java.math.BigInteger;
@@ -35,20 +34,7 @@ class AdjtimexTest {
     void setUp() {
         clock = new FakeClocksource(0);
         tk = new Timekeeper(clock, R0);
-        tk.gtodChain()
-                .register(
-                        e -> {
-                            gtod.add(e);
-                            return NotifyResult.OK;
-                        },
-                        0);
-        tk.clockWasSetChain()
-                .register(
-                        e -> {
-                            cws.add(e);
-                            return NotifyResult.OK;
-                        },
-                        0);
+        Recorders.record(tk, gtod, cws);
     }
 
     private TimexResult.Done done(Timex txc) {

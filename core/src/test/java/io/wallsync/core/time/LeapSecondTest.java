@@ -4,7 +4,6 @@ import static io.wallsync.core.time.TimexStatus.STA_DEL;
 import static io.wallsync.core.time.TimexStatus.STA_INS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wallsync.core.notify.NotifyResult;
 import io.wallsync.core.port.LeapIndicator;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,20 +30,7 @@ class LeapSecondTest {
         clock = new FakeClocksource(0);
         tk = new Timekeeper(clock, START);
         tk.setTaiOffset(36); // TAI - UTC before 2017-01-01
-        tk.gtodChain()
-                .register(
-                        e -> {
-                            gtod.add(e);
-                            return NotifyResult.OK;
-                        },
-                        0);
-        tk.clockWasSetChain()
-                .register(
-                        e -> {
-                            cws.add(e);
-                            return NotifyResult.OK;
-                        },
-                        0);
+        Recorders.record(tk, gtod, cws);
     }
 
     /**

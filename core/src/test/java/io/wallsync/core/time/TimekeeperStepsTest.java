@@ -25,20 +25,7 @@ class TimekeeperStepsTest {
     void setUp() {
         clock = new FakeClocksource(5_000); // the raw origin is the first reading, not 0
         tk = new Timekeeper(clock, R0);
-        tk.gtodChain()
-                .register(
-                        e -> {
-                            gtod.add(e);
-                            return NotifyResult.OK;
-                        },
-                        0);
-        tk.clockWasSetChain()
-                .register(
-                        e -> {
-                            cws.add(e);
-                            return NotifyResult.OK;
-                        },
-                        0);
+        Recorders.record(tk, gtod, cws);
     }
 
     private void assertClocks(long realtime, long monotonic, long boottime, long tai) {
