@@ -11,7 +11,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "wallsync 0.1.0",
         description = "Keeps a hypervisor wallclock in step with the host clock: model, simulator and Linux daemon.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, XenCommand.class, SimulateCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            XenCommand.class,
+            RtcCommand.class,
+            SimulateCommand.class
+        })
 public final class WallsyncCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
