@@ -68,7 +68,7 @@ final class XenPlatform implements Platform {
         domains++;
         MonotonicClock systemTime = hypervisor::systemTimeNs;
         if (kind == DomainKind.HVM) {
-            return new XenGuests.Hvm(XenGuests.rtcView(hypervisor, domain), systemTime);
+            return new XenGuests.HvmRtc(hypervisor, domain, systemTime);
         }
         PvGuest guest = PvGuest.boot(domain.sharedInfo(), systemTime);
         boolean follow = group.reads() == GuestGroup.ReadMode.FOLLOW;
