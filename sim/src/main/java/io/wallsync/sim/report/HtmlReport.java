@@ -25,7 +25,6 @@ public final class HtmlReport {
     public static Path write(SimulationResult result, Path dir) throws IOException {
         Files.createDirectories(dir);
         Plots.save(Plots.errorCharts(result), dir.resolve("error.png"));
-        Plots.save(Plots.errorCharts(result), dir.resolve("error.svg"));
         Plots.save(Plots.costChart(result), dir.resolve("cost.png"));
         try (Writer w = Files.newBufferedWriter(dir.resolve("summary.json"), StandardCharsets.UTF_8)) {
             SummaryJson.write(result, w);
@@ -112,8 +111,8 @@ public final class HtmlReport {
                         Locale.ROOT, "<p>%d more guests in summary.json.</p>\n", guests - MAX_GUEST_ROWS));
             }
         }
-        b.append("<p>Data: <a href=\"summary.json\">summary.json</a>, <a href=\"series.csv\">series.csv</a>, "
-                + "<a href=\"error.svg\">error.svg</a>.</p>\n</body></html>\n");
+        b.append(
+                "<p>Data: <a href=\"summary.json\">summary.json</a>, <a href=\"series.csv\">series.csv</a>.</p>\n</body></html>\n");
         return b.toString();
     }
 
