@@ -66,6 +66,17 @@ class ClosedFormTest {
     }
 
     @Test
+    void withoutNtpLegacyNeverPushesSoEveryGuestGetsTheRtcDate() throws ScenarioException {
+        Scenario s = scenario(HISTORICAL_BUG.replace(
+                "ntp: {first_poll: 30s, poll_interval: 64s, noise: 0s, sync_after_polls: 4}", "ntp: {enabled: false}"));
+        PolicyResult legacy = run(s, Policy.LEGACY_PERIODIC);
+        // STA_UNSYNC is never cleared, so sync_cmos_clock exits every time: no hypercall at all, and
+        // even the guest booting at 12 min reads the RTC's date, 3 h ahead
+        assertThat(legacy.hypercalls()).isZero();
+        assertThat(guest(legacy, "after-first-push").bootErrorNs()).isEqualTo(3 * H);
+    }
+
+    @Test
     void chronyStyleAdjSetoffsetStepsLikeSettimeofday() throws ScenarioException {
         Scenario s = scenario(
                 HISTORICAL_BUG.replace("sync_after_polls: 4}", "sync_after_polls: 4, step_method: adj_setoffset}"));
