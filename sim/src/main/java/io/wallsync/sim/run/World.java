@@ -38,8 +38,14 @@ final class World {
                 .filter(e -> e instanceof WorldEvent.LeapSecond)
                 .map(e -> (WorldEvent.LeapSecond) e)
                 .findFirst()
-                .map(l -> new TrueTime(
-                        startUtcNs, TrueTime.nextMidnightTrueNs(startUtcNs, l.atNs()), l.insert() ? 1 : -1))
+                .map(l -> {
+                    // insert: 00:00:00 becomes 23:59:59 again at midnight; delete: the instant that
+                    // would have been 23:59:59 (one second before midnight) is already 00:00:00
+                    long midnight = TrueTime.nextMidnightTrueNs(startUtcNs, l.atNs());
+                    return l.insert()
+                            ? new TrueTime(startUtcNs, midnight, 1)
+                            : new TrueTime(startUtcNs, midnight - 1_000_000_000L, -1);
+                })
                 .orElseGet(() -> new TrueTime(startUtcNs));
         var host = scenario.host().oscillator();
         var hv = scenario.hypervisor().clocksource();

@@ -19,7 +19,8 @@ public final class TrueTime {
 
     /**
      * @param startUtcNs true UTC at true time 0, ns since the epoch
-     * @param leapTrueNs true elapsed time at which UTC takes the leap (end of a UTC day)
+     * @param leapTrueNs true elapsed time at which UTC takes the leap: midnight for an insertion
+     *     (UTC goes back to 23:59:59), the start of 23:59:59 for a deletion (UTC goes on to 00:00:00)
      * @param leapDirection +1 insert (UTC goes back one second), -1 delete (UTC skips a second), 0 none
      */
     public TrueTime(long startUtcNs, long leapTrueNs, int leapDirection) {

@@ -68,6 +68,20 @@ class LeapAndSuspendTest {
     }
 
     @Test
+    void aDeletedLeapSecondLeavesLegacyFollowersOneSecondBehindUntilTheNextRun() throws ScenarioException {
+        Scenario s = ScenarioLoader.parse("leap.yaml", LEAP.replace("leap_second: insert", "leap_second: delete"));
+        PolicyResult legacy = run(s, Policy.LEGACY_PERIODIC);
+        PolicyResult fixed = run(s, Policy.STEP_AND_PERIODIC);
+        // 23:59:59 does not exist: at true 7199 s both true UTC and the kernel (when its clock enters
+        // 23:59:59) go on to 00:00:00; W is not pushed by legacy until 7260 s: 7199 .. 7259 s, 61
+        // samples one second behind
+        assertThat(errorAt(legacy.series(), 7_198 * S)).isLessThanOrEqualTo(1);
+        assertThat(errorAt(legacy.series(), 7_199 * S)).isEqualTo(S);
+        assertThat(samplesAbove(legacy.series(), S / 2)).isEqualTo(61);
+        assertThat(fixed.maxAbsErrorNs()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void stepAndPeriodicPushesTheLeapInTheSameTick() throws ScenarioException {
         PolicyResult fixed = run(ScenarioLoader.parse("leap.yaml", LEAP), Policy.STEP_AND_PERIODIC);
         assertThat(fixed.maxAbsErrorNs()).isLessThanOrEqualTo(1);

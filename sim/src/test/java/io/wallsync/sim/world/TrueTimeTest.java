@@ -20,10 +20,12 @@ class TrueTimeTest {
     }
 
     @Test
-    void deletedLeapSecondSkipsOneSecond() {
+    void deletedLeapSecondSkipsTheLastSecondOfTheDay() {
         long start = Instant.parse("2026-06-30T23:59:00Z").getEpochSecond() * S;
-        TrueTime time = new TrueTime(start, 60 * S, -1);
-        assertThat(time.utcNs(60 * S)).isEqualTo(start + 61 * S);
+        // 23:59:58 is followed by 00:00:00: the leap is taken 59 s after 23:59:00
+        TrueTime time = new TrueTime(start, 59 * S, -1);
+        assertThat(time.utcNs(58 * S)).isEqualTo(start + 58 * S); // 23:59:58
+        assertThat(time.utcNs(59 * S)).isEqualTo(start + 60 * S); // 00:00:00
     }
 
     @Test
