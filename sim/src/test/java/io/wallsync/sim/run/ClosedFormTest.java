@@ -94,6 +94,15 @@ class ClosedFormTest {
         assertThat(guest(wallsync, "after-first-push").bootKnewUnsynchronised()).isFalse();
     }
 
+    @Test
+    void wallsyncPushesOnceMoreWhenTheHostBecomesSynchronised() throws ScenarioException {
+        Scenario s = scenario(HISTORICAL_BUG);
+        // step-and-periodic in 30 min: START at 0, STEP at 30 s, periodic at 11.5 and 22.5 min = 4;
+        // wallsync adds the push that publishes "synchronised" at the 4th good poll (222 s) = 5
+        assertThat(run(s, Policy.STEP_AND_PERIODIC).hypercalls()).isEqualTo(4);
+        assertThat(run(s, Policy.WALLSYNC).hypercalls()).isEqualTo(5);
+    }
+
     /** Hypervisor clocksource 100 ppm fast, host perfect and right from boot: no steps at all. */
     private static final String PURE_DRIFT = """
             name: drift
