@@ -5,19 +5,27 @@ import io.wallsync.core.xen.Hypervisor;
 import io.wallsync.core.xen.PlatformOp;
 import io.wallsync.core.xen.PlatformOpResult;
 
-/** dom0's settime64 hypercall with the host realtime and Xen system time of now. */
+/**
+ * A settime64 hypercall from domain 0 outside the core agent: wallsync's extra push when dom0's
+ * sync state changes, and the stand-in for Xen's own {@code do_settime} on resume. Domain 0 is
+ * privileged and the op well-formed, so a refusal here is a bug of the model, not an outcome.
+ */
 final class Dom0Pusher {
     private Dom0Pusher() {}
 
-    static PlatformOpResult push(Timekeeper timekeeper, Hypervisor hypervisor) {
-        long realtime = timekeeper.realtimeNs();
-        return pushAt(hypervisor, realtime);
+    /** Pushes dom0's realtime now. */
+    static void push(Timekeeper timekeeper, Hypervisor hypervisor) {
+        pushAt(hypervisor, timekeeper.realtimeNs());
     }
 
     /** settime64 telling Xen that the date is {@code wallNs} at its system time now. */
-    static PlatformOpResult pushAt(Hypervisor hypervisor, long wallNs) {
+    static void pushAt(Hypervisor hypervisor, long wallNs) {
         long secs = Math.floorDiv(wallNs, 1_000_000_000L);
         int nsecs = (int) Math.floorMod(wallNs, 1_000_000_000L);
-        return hypervisor.platformOp(Hypervisor.DOM0, PlatformOp.settime64(secs, nsecs, hypervisor.systemTimeNs()));
+        PlatformOpResult result =
+                hypervisor.platformOp(Hypervisor.DOM0, PlatformOp.settime64(secs, nsecs, hypervisor.systemTimeNs()));
+        if (result instanceof PlatformOpResult.Failed failed) {
+            throw new IllegalStateException("dom0 settime64 refused in the model: " + failed);
+        }
     }
 }
