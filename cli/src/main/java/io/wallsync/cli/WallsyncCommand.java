@@ -16,7 +16,10 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             XenCommand.class,
             RtcCommand.class,
-            SimulateCommand.class
+            SimulateCommand.class,
+            ServeCommand.class,
+            ReadCommand.class,
+            ControlCommand.class
         })
 public final class WallsyncCommand implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,60 @@
+package io.wallsync.adapters.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * adjtimex(2) with {@code modes = 0}: reads the kernel's NTP state and changes nothing. This class
+ * has no way to pass another mode: wallsync never adjusts the host clock.
+ *
+ * <pre>
+ *  struct timex on LP64 (include/uapi/linux/timex.h), the fields read here:
+ *  offset  size  field
+ *  0       u32   modes       written as 0: read only
+ *  24      long  maxerror    maximum error, microseconds
+ *  32      long  esterror    estimated error, microseconds
+ *  40      int   status      STA_* bits
+ *  160     int   tai         TAI - UTC, seconds
+ *  208           sizeof(struct timex)
+ * </pre>
+ */
+public final class Adjtimex implements AutoCloseable {
+    static final long MODES_OFFSET = 0;
+    static final long MAXERROR_OFFSET = 24;
+    static final long ESTERROR_OFFSET = 32;
+    static final long STATUS_OFFSET = 40;
+    static final long TAI_OFFSET = 160;
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment timex = arena.allocate(Libc.TIMEX_SIZE, 8);
+    private final MemorySegment captureState = Libc.captureState(arena);
+
+    /** One read of the kernel's NTP state. */
+    public Timex read() {
+        timex.fill((byte) 0);
+        // modes = 0 (already zero after the fill; written explicitly because it is the one field
+        // that decides whether this call only reads).
+        timex.set(ValueLayout.JAVA_INT, MODES_OFFSET, 0);
+        int rc;
+        try {
+            rc = (int) Libc.ADJTIMEX.invokeExact(captureState, timex);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        if (rc == -1) {
+            throw new LinuxCallFailed("adjtimex(modes=0)", Libc.errno(captureState));
+        }
+        return new Timex(
+                rc,
+                timex.get(ValueLayout.JAVA_INT, STATUS_OFFSET),
+                timex.get(ValueLayout.JAVA_LONG, MAXERROR_OFFSET),
+                timex.get(ValueLayout.JAVA_LONG, ESTERROR_OFFSET),
+                timex.get(ValueLayout.JAVA_INT, TAI_OFFSET));
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

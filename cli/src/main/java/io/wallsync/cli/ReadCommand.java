@@ -1,0 +1,150 @@
+package io.wallsync.cli;
+
+import io.wallsync.adapters.page.DomainName;
+import io.wallsync.adapters.page.PageDirectory;
+import io.wallsync.adapters.page.PageFile;
+import io.wallsync.client.PageStatus;
+import io.wallsync.client.Reading;
+import io.wallsync.client.StepEvent;
+import io.wallsync.client.WallclockPage;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wallsync read}: one domain's wall time, sync state and step generation from its page. */
+@Command(
+        name = "read",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print a domain's wall time, sync state and step generation from its page.",
+            "With --watch, print a line on every step until interrupted."
+        })
+public final class ReadCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Page directory (default as for serve).")
+    Path dir;
+
+    @Option(
+            names = "--domain",
+            paramLabel = "NAME",
+            defaultValue = "host",
+            description = "Domain to read (default: ${DEFAULT-VALUE}).")
+    String domain;
+
+    @Option(names = "--watch", description = "Print a line on every step (generation change).")
+    boolean watch;
+
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            description = "With --watch: stop after N steps (default: run until interrupted).")
+    Integer steps;
+
+    @Option(
+            names = "--poll",
+            paramLabel = "DURATION",
+            defaultValue = "50ms",
+            converter = DurationConverter.class,
+            description = "With --watch: how often to look at the generation (default: ${DEFAULT-VALUE}).")
+    Duration poll;
+
+    @Override
+    public Integer call() throws Exception {
+        DomainName name;
+        try {
+            name = new DomainName(domain);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (steps != null && steps < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be at least 1");
+        }
+        Path path = PageFile.pathOf(dir != null ? dir : PageDirectory.defaultDirectory(), name);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        WallclockPage page;
+        try {
+            page = WallclockPage.open(path);
+        } catch (NoSuchFileException e) {
+            err.println("wallsync: no page for domain " + name + " at " + path + " (is wallsync serve running?)");
+            return 1;
+        }
+        try (page) {
+            int rc = printOnce(page, out, err);
+            if (!watch) {
+                return rc;
+            }
+            AtomicInteger seen = new AtomicInteger();
+            CountDownLatch enough = new CountDownLatch(1);
+            page.onStep(event -> {
+                printStep(page, event, out);
+                if (steps != null && seen.incrementAndGet() >= steps) {
+                    enough.countDown();
+                }
+            });
+            AutoCloseable watching = page.watchSteps(poll);
+            try {
+                enough.await();
+            } finally {
+                watching.close();
+            }
+            return 0;
+        }
+    }
+
+    private static int printOnce(WallclockPage page, PrintWriter out, PrintWriter err) {
+        Reading r = page.read();
+        PageStatus s = page.status();
+        switch (r) {
+            case Reading.Valid v -> {
+                out.println(v.instant() + " generation=" + s.stepGeneration() + " " + describe(s));
+                out.flush();
+                return 0;
+            }
+            case Reading.Stale st -> {
+                err.println("wallsync: " + st);
+                return 1;
+            }
+            case Reading.WriterStuck w -> {
+                err.println("wallsync: " + w);
+                return 1;
+            }
+        }
+    }
+
+    private static void printStep(WallclockPage page, StepEvent e, PrintWriter out) {
+        String when = page.read() instanceof Reading.Valid v ? v.instant().toString() : "unavailable";
+        synchronized (out) {
+            out.println(when + " step generation=" + e.generation() + " previous=" + e.previousGeneration()
+                    + " change=" + e.wallclockChangeNs() + "ns reason="
+                    + (e.reason() == null ? "unknown" : e.reason().label()));
+            out.flush();
+        }
+    }
+
+    static String describe(PageStatus s) {
+        StringBuilder b = new StringBuilder();
+        b.append("status=").append(s.clockStatus().name().toLowerCase(java.util.Locale.ROOT));
+        s.maxErrorNs().ifPresent(v -> b.append(" maxerror=").append(v / 1000).append("us"));
+        s.estErrorNs().ifPresent(v -> b.append(" esterror=").append(v / 1000).append("us"));
+        s.taiOffsetSec().ifPresent(v -> b.append(" tai=").append(v).append("s"));
+        b.append(" leap=").append(s.leap().name().toLowerCase(java.util.Locale.ROOT));
+        b.append(" offset=").append(s.timeOffsetSec()).append("s");
+        b.append(" last-push=")
+                .append(
+                        s.lastPushReason() == null
+                                ? "unknown"
+                                : s.lastPushReason().label());
+        b.append(" heartbeat-age=").append(s.heartbeatAge().toMillis()).append("ms");
+        return b.toString();
+    }
+}

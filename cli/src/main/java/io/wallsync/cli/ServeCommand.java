@@ -1,0 +1,199 @@
+package io.wallsync.cli;
+
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.wallsync.adapters.linux.ClockStepWatcher;
+import io.wallsync.adapters.linux.LinuxHostClock;
+import io.wallsync.adapters.linux.MonotonicClocks;
+import io.wallsync.adapters.linux.StepWait;
+import io.wallsync.adapters.page.DomainName;
+import io.wallsync.adapters.page.PageDirectory;
+import io.wallsync.cli.serve.AccessPolicy;
+import io.wallsync.cli.serve.ControlProtocol;
+import io.wallsync.cli.serve.ControlServer;
+import io.wallsync.cli.serve.DomainSpec;
+import io.wallsync.cli.serve.PushObserver;
+import io.wallsync.cli.serve.ServeDaemon;
+import io.wallsync.cli.serve.ServeMetrics;
+import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.MonotonicClock;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code wallsync serve}: the host kernel plays dom0, CLOCK_MONOTONIC plays the hypervisor's system
+ * time, every named domain gets a page file. Pushes on start, on every clock step (timerfd
+ * TFD_TIMER_CANCEL_ON_SET), periodically and on offset changes; stops cleanly on SIGTERM.
+ */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Publish the host wallclock to processes and containers through page files.",
+            "Each domain gets <dir>/<domain>.page (Xen shared_info wallclock + wallsync extension).",
+            "Pushes on start, on every clock step, every --period and on offset changes."
+        })
+public final class ServeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            description =
+                    "Page directory (default: /run/wallsync when /run is writable, else $XDG_RUNTIME_DIR/wallsync).")
+    Path dir;
+
+    @Option(
+            names = "--domain",
+            paramLabel = "NAME[:OFFSET_S]",
+            description = "A domain and its wall clock offset in seconds (repeatable; default: one domain 'host').")
+    List<String> domains = new ArrayList<>();
+
+    @Option(
+            names = "--period",
+            paramLabel = "DURATION",
+            defaultValue = "11m",
+            converter = DurationConverter.class,
+            description = "Periodic push interval (default: ${DEFAULT-VALUE}, as Linux's sync_cmos_clock).")
+    Duration period;
+
+    @Option(
+            names = "--heartbeat",
+            paramLabel = "DURATION",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            description =
+                    "Heartbeat interval; readers call a page stale after 3 missed beats (default: ${DEFAULT-VALUE}).")
+    Duration heartbeat;
+
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            description = "Serve Prometheus metrics on 127.0.0.1:PORT (0 picks a free port; off when absent).")
+    Integer metricsPort;
+
+    @Option(
+            names = "--control-group",
+            paramLabel = "GROUP",
+            description = "Group whose members may change the daemon through the control socket (root always may).")
+    String controlGroup;
+
+    @Option(names = "--no-control", description = "Do not open the control socket.")
+    boolean noControl;
+
+    @Override
+    public Integer call() throws Exception {
+        List<DomainSpec> specs = new ArrayList<>();
+        try {
+            for (String d : domains) {
+                specs.add(DomainSpec.parse(d));
+            }
+            if (specs.isEmpty()) {
+                specs.add(new DomainSpec(new DomainName("host"), 0));
+            }
+            if (heartbeat.toMillis() < 1) {
+                throw new IllegalArgumentException("--heartbeat must be at least 1ms");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path pageDir = dir != null ? dir : PageDirectory.defaultDirectory();
+        PrintWriter out = spec.commandLine().getOut();
+        java.util.function.Consumer<String> log = line -> {
+            synchronized (out) {
+                out.println(Instant.now() + " " + line);
+                out.flush();
+            }
+        };
+
+        MonotonicClock monotonic = MonotonicClocks.linux();
+        LinuxHostClock host = new LinuxHostClock();
+        PushObserver logger = (domain, reason, wallclockNs, generation, sync) -> log.accept("push domain="
+                + (domain == null ? "-" : domain)
+                + " reason=" + reason.label() + " wallclock=" + wallclockNs + "ns generation=" + generation
+                + " synchronised=" + sync.synchronised() + " maxerror=" + sync.maxErrorUs() + "us");
+        ServeMetrics metrics = new ServeMetrics(monotonic, logger);
+        ServeDaemon daemon = new ServeDaemon(
+                new ServeDaemon.Config(pageDir, specs, period, heartbeat), host, monotonic, metrics, log);
+        daemon.start();
+        log.accept("serving " + specs.size() + " domain(s) in " + pageDir + ", period " + period + ", heartbeat "
+                + heartbeat);
+
+        HTTPServer http = metricsPort == null ? null : metrics.serve(metricsPort);
+        if (http != null) {
+            log.accept("metrics on http://127.0.0.1:" + http.getPort() + "/metrics");
+        }
+        ControlServer control = noControl
+                ? null
+                : ControlServer.start(
+                        pageDir,
+                        new ControlProtocol(daemon, AccessPolicy.rootOr(Optional.ofNullable(controlGroup))),
+                        log);
+        if (control != null) {
+            log.accept("control socket " + control.socketPath());
+        }
+
+        ClockStepWatcher watcher = ClockStepWatcher.open();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread watch = Thread.ofPlatform().name("wallsync-step-watch").start(() -> {
+            while (stopped.getCount() > 0) {
+                if (watcher.await(Duration.ofMillis(250)) instanceof StepWait.ClockWasSet) {
+                    log.accept("clock_was_set: CLOCK_REALTIME was stepped");
+                    daemon.clockWasSet();
+                }
+            }
+        });
+
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            log.accept("stopping (signal)");
+            stopped.countDown();
+            done.countDown();
+            try {
+                watch.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            shutdown(daemon, control, http, watcher, host, log);
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        done.await();
+        // The shutdown hook finishes the work; the JVM exits when it returns.
+        return 0;
+    }
+
+    private static void shutdown(
+            ServeDaemon daemon,
+            ControlServer control,
+            HTTPServer http,
+            ClockStepWatcher watcher,
+            HostClock host,
+            java.util.function.Consumer<String> log) {
+        try {
+            if (control != null) {
+                control.close();
+            }
+            if (http != null) {
+                http.close();
+            }
+            daemon.close();
+            watcher.close();
+            if (host instanceof AutoCloseable c) {
+                c.close();
+            }
+            log.accept("stopped; pages stay in place, their heartbeat stops (readers report stale)");
+        } catch (Exception e) {
+            log.accept("error while stopping: " + e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.wallsync.cli.serve;
+
+import io.wallsync.adapters.page.DomainName;
+import io.wallsync.core.dom0.PushRecord;
+import io.wallsync.core.page.PushReason;
+import io.wallsync.core.port.SyncState;
+
+/**
+ * Told about every push (per page; {@code domain} is null for a push while no page exists) and
+ * heartbeat; the daemon logs and counts through it.
+ */
+public interface PushObserver {
+    void pushed(DomainName domain, PushReason reason, long wallclockNs, long stepGeneration, SyncState sync);
+
+    default void heartbeat(SyncState sync) {}
+
+    /** The hypervisor refused a push (never in the real mode; the agent retries at the next tick). */
+    default void pushFailed(PushRecord push) {}
+
+    /** The step watcher saw clock_was_set (once per step, before the pushes it causes). */
+    default void stepSeen() {}
+
+    PushObserver NONE = (domain, reason, wallclockNs, generation, sync) -> {};
+}

@@ -1,0 +1,67 @@
+package io.wallsync.cli.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wallsync.adapters.linux.LinuxHostClock;
+import io.wallsync.adapters.linux.MonotonicClocks;
+import io.wallsync.core.page.PageExtensionLayout;
+import io.wallsync.core.xen.SharedInfoLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** include/wallsync.h: same constants as the Java ABI, its unit tests, and a live page read by C. */
+class CHeaderTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void headerOffsetsAndMagicEqualTheJavaLayout() throws Exception {
+        String header = Files.readString(CBuild.ROOT.resolve("include/wallsync.h"));
+        Matcher m = Pattern.compile("#define WALLSYNC_(\\w+)_OFFSET (\\d+)").matcher(header);
+        Map<String, Integer> offsets = new LinkedHashMap<>();
+        while (m.find()) {
+            offsets.put(m.group(1) + "_OFFSET", Integer.parseInt(m.group(2)));
+        }
+        assertThat(offsets).hasSize(21);
+        for (Map.Entry<String, Integer> e : offsets.entrySet()) {
+            Class<?> owner = e.getKey().startsWith("WC_") ? SharedInfoLayout.class : PageExtensionLayout.class;
+            assertThat(owner.getField(e.getKey()).getInt(null)).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        assertThat(header).contains("#define WALLSYNC_MAGIC 0x" + Integer.toHexString(PageExtensionLayout.MAGIC) + "u");
+        assertThat(header).contains("#define WALLSYNC_PAGE_SIZE " + PageExtensionLayout.PAGE_SIZE);
+        assertThat(header).contains("#define WALLSYNC_LAYOUT_VERSION " + PageExtensionLayout.LAYOUT_VERSION);
+    }
+
+    @Test
+    void cUnitTestsPassWhenCompiledWithGcc() throws Exception {
+        Path bin = CBuild.compile(tmp, "tests/c/wallsync_test.c", "wallsync_test");
+        CBuild.Result r = CBuild.run(bin);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains(" passed, 0 failed");
+    }
+
+    @Test
+    void cExampleReadsALivePageWithinTenMicrosecondsOfClockRealtime() throws Exception {
+        Path bin = CBuild.compile(tmp, "examples/c/wallsync_example.c", "wallsync_example");
+        Path dir = tmp.resolve("pages");
+        try (LinuxHostClock host = new LinuxHostClock();
+                PagePublisher publisher = new PagePublisher(
+                        dir, host, MonotonicClocks.linux(), 660_000_000_000L, 1, 60_000, PushObserver.NONE)) {
+            publisher.addDomain(DomainSpec.parse("host"));
+            CBuild.Result r = CBuild.run(bin, dir.resolve("host.page").toString(), "200000");
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            Matcher m = Pattern.compile("compare reads 200000 worst_ns (\\d+)").matcher(r.output());
+            assertThat(m.find()).as(r.output()).isTrue();
+            long worstNs = Long.parseLong(m.group(1));
+            System.out.println("C reader vs CLOCK_REALTIME: worst " + worstNs + " ns over 200000 reads");
+            assertThat(worstNs).isLessThan(10_000);
+            assertThat(r.output()).contains("generation 1 status 3 offset 0");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.wallsync.core.page;
+
+import io.wallsync.core.xen.SharedInfoLayout;
+
+/**
+ * Byte layout of the wallsync page: one 4096-byte file per domain, bytes 0..3135 exactly the Xen
+ * x86_64 {@code struct shared_info} ({@link SharedInfoLayout}), followed by a versioned wallsync
+ * extension. All fields little-endian. This class is the ABI: the writer (adapters), the Java
+ * reader (client) and {@code include/wallsync.h} use these numbers and nothing else.
+ *
+ * <pre>
+ *  offset  size  field                   meaning
+ *  0       3072  vcpu_info[32], evtchn   Xen shared_info, zero (no vcpus, no event channels)
+ *  3072    u32   wc_version              Xen seqlock: odd while the daemon writes wc_*
+ *  3076    u32   wc_sec                  low 32 bits of wall seconds at CLOCK_MONOTONIC = 0,
+ *                                        this domain's time offset included
+ *  3080    u32   wc_nsec                 nanoseconds, 0..999_999_999
+ *  3084    u32   wc_sec_hi               high 32 bits of wall seconds
+ *  3088    48    arch_shared_info        zero
+ *  ---- wallsync extension ------------------------------------------------------------------
+ *  3136    u32   magic                   0x434e5957, the bytes "WYNC"
+ *  3140    u16   layout_version          1
+ *  3142    u16   extension_size          96: bytes from 3136 that this version defines
+ *  3144    u32   seq_count               extension seqlock (vmclock seq_count): odd while the
+ *                                        daemon writes 3148..3199
+ *  3148    u8    clock_status            vmclock clock_status: 0 UNKNOWN, 1 INITIALIZING,
+ *                                        2 SYNCHRONIZED, 3 FREERUNNING, 4 UNRELIABLE
+ *  3149    u8    leap_indicator          vmclock leap_indicator: 0 NONE, 1 PRE_POS, 2 PRE_NEG,
+ *                                        3 POS (inside 23:59:60), 4 POST_POS, 5 POST_NEG
+ *  3150    s16   tai_offset_sec          TAI - UTC in seconds (vmclock tai_offset_sec)
+ *  3152    u64   disruption_marker       step generation: changes on every step of this
+ *                                        domain's wall time (host step or offset change)
+ *  3160    u64   flags                   vmclock flags: bit 0 TAI_OFFSET_VALID,
+ *                                        bit 5 TIME_ESTERROR_VALID, bit 6 TIME_MAXERROR_VALID
+ *  3168    u64   time_esterror_nanosec   adjtimex esterror, in ns (vmclock name and unit)
+ *  3176    u64   time_maxerror_nanosec   adjtimex maxerror, in ns
+ *  3184    s64   last_push_monotonic_ns  CLOCK_MONOTONIC when wc_* was last written
+ *  3192    u32   last_push_reason        1 START, 2 STEP, 3 PERIODIC, 4 OFFSET_CHANGE, 5 REPAIR,
+ *                                        6 RETRY
+ *  3196    s32   time_offset_sec         this domain's offset, already included in wc_*;
+ *                                        informational (seconds, like Xen's time_offset)
+ *  ---- outside both seqlocks: single aligned 64-bit stores, read atomically ----------------
+ *  3200    s64   heartbeat_monotonic_ns  CLOCK_MONOTONIC of the daemon's last heartbeat
+ *  3208    u32   heartbeat_period_ms     how often the daemon writes the heartbeat
+ *  3212    u32   writer_pid              process id of the daemon that owns the page
+ *  3216    u64x2 reserved                zero (ends the 96 bytes of extension_size)
+ *  3232    864   unused                  zero, up to the end of the 4096-byte page
+ * </pre>
+ *
+ * <p>Reader protocol for the extension is the one of vmclock (Linux
+ * include/uapi/linux/vmclock-abi.h) and of Xen's wc_version: read {@code seq_count}; if it is odd
+ * the daemon is writing, retry; read the fields; read {@code seq_count} again and retry if it
+ * changed. A reader gives up after a bounded wait (100 ms of real time by default) instead of hanging when a daemon was
+ * killed in the middle of an update.
+ */
+public final class PageExtensionLayout {
+    /** Size of a page file: one x86 page, the unit readers map. */
+    public static final int PAGE_SIZE = 4096;
+
+    /** First byte after Xen's shared_info; the extension starts here. */
+    public static final int EXTENSION_OFFSET = SharedInfoLayout.SIZE;
+
+    public static final int MAGIC_OFFSET = 3136;
+    public static final int LAYOUT_VERSION_OFFSET = 3140;
+    public static final int EXTENSION_SIZE_OFFSET = 3142;
+    public static final int SEQ_COUNT_OFFSET = 3144;
+    public static final int CLOCK_STATUS_OFFSET = 3148;
+    public static final int LEAP_INDICATOR_OFFSET = 3149;
+    public static final int TAI_OFFSET_SEC_OFFSET = 3150;
+    public static final int DISRUPTION_MARKER_OFFSET = 3152;
+    public static final int FLAGS_OFFSET = 3160;
+    public static final int TIME_ESTERROR_NANOSEC_OFFSET = 3168;
+    public static final int TIME_MAXERROR_NANOSEC_OFFSET = 3176;
+    public static final int LAST_PUSH_MONOTONIC_NS_OFFSET = 3184;
+    public static final int LAST_PUSH_REASON_OFFSET = 3192;
+    public static final int TIME_OFFSET_SEC_OFFSET = 3196;
+    public static final int HEARTBEAT_MONOTONIC_NS_OFFSET = 3200;
+    public static final int HEARTBEAT_PERIOD_MS_OFFSET = 3208;
+    public static final int WRITER_PID_OFFSET = 3212;
+    public static final int RESERVED_OFFSET = 3216;
+
+    /** Bytes from {@link #EXTENSION_OFFSET} defined by layout version 1. */
+    public static final int EXTENSION_SIZE = 96;
+
+    /** "WYNC" read as a little-endian u32: 'W' 0x57, 'Y' 0x59, 'N' 0x4e, 'C' 0x43. */
+    public static final int MAGIC = 0x434e5957;
+
+    public static final int LAYOUT_VERSION = 1;
+
+    /** vmclock VMCLOCK_FLAG_TAI_OFFSET_VALID. */
+    public static final long FLAG_TAI_OFFSET_VALID = 1L << 0;
+    /** vmclock VMCLOCK_FLAG_TIME_ESTERROR_VALID. */
+    public static final long FLAG_TIME_ESTERROR_VALID = 1L << 5;
+    /** vmclock VMCLOCK_FLAG_TIME_MAXERROR_VALID. */
+    public static final long FLAG_TIME_MAXERROR_VALID = 1L << 6;
+
+    private PageExtensionLayout() {}
+}
