@@ -9,7 +9,9 @@ import io.wallsync.client.PageStatus;
 import io.wallsync.client.Reading;
 import io.wallsync.client.StepEvent;
 import io.wallsync.client.WallclockPage;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,7 +103,8 @@ public final class ReadCommand implements Callable<Integer> {
         try {
             page = WallclockPage.open(path);
         } catch (NoSuchFileException e) {
-            err.println("wallsync: no page for domain " + name + " at " + path + " (is wallsync serve running?)");
+            err.println("wallsync: no page for domain " + name + " at " + path + " (is wallsync serve running?)"
+                    + availableDomains(path.getParent()));
             return 1;
         }
         try (page) {
@@ -211,6 +214,23 @@ public final class ReadCommand implements Callable<Integer> {
             out.println("sent " + sent + " sample(s)");
             out.flush();
             return 0;
+        }
+    }
+
+    /** " Pages here: a, b." listing the domains that do have a page in {@code dir}, or "". */
+    private static String availableDomains(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return "";
+        }
+        try (var files = Files.list(dir)) {
+            var names = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".page"))
+                    .map(n -> n.substring(0, n.length() - ".page".length()))
+                    .sorted()
+                    .toList();
+            return names.isEmpty() ? "" : "; pages here: " + String.join(", ", names) + " (use --domain NAME)";
+        } catch (IOException e) {
+            return "";
         }
     }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             XenCommand.class,
             RtcCommand.class,
+            SimulateCommand.class,
             ServeCommand.class,
             ReadCommand.class,
             ControlCommand.class,

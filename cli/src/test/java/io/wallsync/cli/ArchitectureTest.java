@@ -42,7 +42,6 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.wallsync.client..", "io.wallsync.sim..", "io.wallsync.cli..")
-                .allowEmptyShould(true)
                 .check(classes);
     }
 
@@ -54,7 +53,6 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.wallsync.cli..")
-                .allowEmptyShould(true)
                 .check(classes);
         noClasses()
                 .that()
@@ -62,7 +60,6 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.wallsync.sim..", "io.wallsync.adapters..")
-                .allowEmptyShould(true)
                 .check(classes);
         noClasses()
                 .that()
@@ -70,7 +67,6 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.wallsync.client..", "io.wallsync.adapters..")
-                .allowEmptyShould(true)
                 .check(classes);
     }
 

@@ -45,6 +45,18 @@ class ServeReadCommandTest {
     }
 
     @Test
+    void readOfAMissingPageNamesThePagesThatDoExist() throws Exception {
+        java.nio.file.Files.createFile(tmp.resolve("db.page"));
+        java.nio.file.Files.createFile(tmp.resolve("api.page"));
+        java.nio.file.Files.createFile(tmp.resolve("control.sock"));
+
+        CommandRunner r = CommandRunner.run("read", "--dir", tmp.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("no page for domain host").contains("pages here: api, db (use --domain NAME)");
+    }
+
+    @Test
     void badDomainNamesAndDurationsAreUsageErrors() {
         CommandRunner bad = CommandRunner.run("serve", "--dir", tmp.toString(), "--domain", "../etc");
         assertThat(bad.exitCode()).isEqualTo(2);
