@@ -72,6 +72,34 @@ class ServeReadCommandTest {
     }
 
     @Test
+    void zeroNegativeAndOverflowingDurationsAreUsageErrorsBeforeAnythingRuns() {
+        for (String bad :
+                List.of("0s", "0ms", "PT-5S", "999999999999999h", "999999999999999999h", "99999999999999999999s")) {
+            CommandRunner r = CommandRunner.run("serve", "--dir", tmp.toString(), "--no-control", "--period", bad);
+            assertThat(r.exitCode()).as(bad + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("'" + bad + "'").contains("expected a positive duration");
+        }
+        CommandRunner poll = CommandRunner.run("read", "--dir", tmp.toString(), "--watch", "--poll", "0ms");
+        assertThat(poll.exitCode()).isEqualTo(2);
+        assertThat(poll.err()).contains("'0ms' is not positive");
+        assertThat(tmp.resolve("host.page")).doesNotExist();
+    }
+
+    @Test
+    void aDomainGivenTwiceOrAMetricsPortOutOfRangeIsAUsageErrorAndNoPageIsWritten() {
+        CommandRunner twice = CommandRunner.run(
+                "serve", "--dir", tmp.toString(), "--no-control", "--domain", "web", "--domain", "web:60");
+        assertThat(twice.exitCode()).isEqualTo(2);
+        assertThat(twice.err()).contains("--domain web is given twice");
+        CommandRunner port =
+                CommandRunner.run("serve", "--dir", tmp.toString(), "--no-control", "--metrics-port", "70000");
+        assertThat(port.exitCode()).isEqualTo(2);
+        assertThat(port.err()).contains("--metrics-port 70000 is out of range: expected 0..65535");
+        assertThat(tmp.resolve("web.page")).doesNotExist();
+        assertThat(tmp.resolve("host.page")).doesNotExist();
+    }
+
+    @Test
     void durationsParseInTheUnitsTheHelpShows() {
         DurationConverter c = new DurationConverter();
         assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
