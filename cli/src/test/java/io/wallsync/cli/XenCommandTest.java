@@ -177,6 +177,11 @@ class XenCommandTest {
                 PlatformOp.settime64(1, 0, 0), "--domain=0", "--shared-info-out=" + tmp.resolve("no/such/dir/file"));
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("cannot write shared_info");
+        // The reason is spelled out once; the path is not repeated as the "reason".
+        assertThat(run.err())
+                .contains("cannot write shared_info to " + tmp.resolve("no/such/dir/file")
+                        + ": no such file or directory")
+                .doesNotContain("file: " + tmp);
     }
 
     @Test
