@@ -51,8 +51,7 @@ class ServeDaemonTest {
             // (however long the wait for generation 2 took on a loaded machine); 1 ms more covers
             // each push pairing realtime with the midpoint of a monotonic bracket (PairedHostClock).
             long betweenReadsNs = secondReadEndNs - firstReadStartNs;
-            assertThat(after - before)
-                    .isBetween(3_600_000_000_000L, 3_600_000_000_000L + betweenReadsNs + 1_000_000L);
+            assertThat(after - before).isBetween(3_600_000_000_000L, 3_600_000_000_000L + betweenReadsNs + 1_000_000L);
             assertThat(page.status().lastPushReason()).isEqualTo(PushReason.STEP);
             assertThat(metrics.stepCount()).isEqualTo(1);
             assertThat(metrics.pushCount(PushReason.STEP)).isEqualTo(1);
