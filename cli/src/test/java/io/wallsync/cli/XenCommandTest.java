@@ -189,6 +189,9 @@ class XenCommandTest {
         Run run = run(new byte[0], "xen", "platform-op", "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--shared-info-out").contains("rc=-1 EPERM");
+        // --kind offers what it accepts: CONTROL is refused for any domain but 0 (a usage error).
+        assertThat(run.out().replaceAll("\\s+", " "))
+                .contains("--kind=KIND Kind of domain ID when it is not 0: PV or HVM");
         assertThat(run(new byte[0], "xen").exitCode()).isEqualTo(2);
     }
 }
