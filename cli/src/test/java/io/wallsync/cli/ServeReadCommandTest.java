@@ -102,6 +102,25 @@ class ServeReadCommandTest {
     }
 
     @Test
+    void aMalformedControlRequestIsAUsageErrorBeforeAnyConnection() {
+        // No daemon listens in tmp: exit 2 and the parser's words prove nothing was sent.
+        CommandRunner unknown = CommandRunner.run("control", "--dir", tmp.toString(), "frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err())
+                .contains("unknown request 'frobnicate': expected list, get-offset, set-offset, add or remove")
+                .doesNotContain("cannot connect");
+        CommandRunner offset = CommandRunner.run("control", "--dir", tmp.toString(), "set-offset", "web", "soon");
+        assertThat(offset.exitCode()).isEqualTo(2);
+        assertThat(offset.err()).contains("offset 'soon' is not a whole number of seconds");
+        CommandRunner arity = CommandRunner.run("control", "--dir", tmp.toString(), "remove");
+        assertThat(arity.exitCode()).isEqualTo(2);
+        assertThat(arity.err()).contains("usage: remove NAME");
+        CommandRunner wellFormed = CommandRunner.run("control", "--dir", tmp.toString(), "list");
+        assertThat(wellFormed.exitCode()).isEqualTo(1);
+        assertThat(wellFormed.err()).contains("cannot connect");
+    }
+
+    @Test
     void durationsParseInTheUnitsTheHelpShows() {
         DurationConverter c = new DurationConverter();
         assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
