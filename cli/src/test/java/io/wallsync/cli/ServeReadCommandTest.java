@@ -47,6 +47,14 @@ class ServeReadCommandTest {
     }
 
     @Test
+    void readFromADirectoryThatDoesNotExistSaysSo() {
+        Path nowhere = tmp.resolve("nowhere");
+        CommandRunner r = CommandRunner.run("read", "--dir", nowhere.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("directory " + nowhere + " does not exist (wrong --dir?)");
+    }
+
+    @Test
     void readOfAMissingPageNamesThePagesThatDoExist() throws Exception {
         java.nio.file.Files.createFile(tmp.resolve("db.page"));
         java.nio.file.Files.createFile(tmp.resolve("api.page"));
