@@ -211,17 +211,7 @@ class ServeReadCommandTest {
         Path dir = tmp.resolve("pages");
         MonotonicClock mono = System::nanoTime;
         AtomicLong offsetNs = new AtomicLong(1_700_000_000_000_000_000L);
-        HostClock host = new HostClock() {
-            @Override
-            public long realtimeNs() {
-                return System.nanoTime() + offsetNs.get();
-            }
-
-            @Override
-            public SyncState syncState() {
-                return new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE);
-            }
-        };
+        HostClock host = unsyncedHostAt(offsetNs);
         ServeDaemon daemon = new ServeDaemon(
                 new ServeDaemon.Config(
                         dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(50)),
@@ -278,17 +268,7 @@ class ServeReadCommandTest {
     void controlCommandTalksToTheSocket() throws Exception {
         Path dir = tmp.resolve("pages");
         AtomicLong offsetNs = new AtomicLong(1_700_000_000_000_000_000L);
-        HostClock host = new HostClock() {
-            @Override
-            public long realtimeNs() {
-                return System.nanoTime() + offsetNs.get();
-            }
-
-            @Override
-            public SyncState syncState() {
-                return new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE);
-            }
-        };
+        HostClock host = unsyncedHostAt(offsetNs);
         ServeDaemon daemon = new ServeDaemon(
                 new ServeDaemon.Config(
                         dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
@@ -314,6 +294,24 @@ class ServeReadCommandTest {
         CommandRunner down = CommandRunner.run("control", "--dir", dir.toString(), "list");
         assertThat(down.exitCode()).isEqualTo(1);
         assertThat(down.err()).contains("is wallsync serve running?");
+    }
+
+    /**
+     * An unsynchronised host whose CLOCK_REALTIME is System.nanoTime (the readers' monotonic clock)
+     * plus {@code offsetNs}: a test steps the clock by changing the offset.
+     */
+    private static HostClock unsyncedHostAt(AtomicLong offsetNs) {
+        return new HostClock() {
+            @Override
+            public long realtimeNs() {
+                return System.nanoTime() + offsetNs.get();
+            }
+
+            @Override
+            public SyncState syncState() {
+                return new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE);
+            }
+        };
     }
 
     /** Waits (up to 30 s) until {@code out} contains {@code text}; fails early if the command ended. */
