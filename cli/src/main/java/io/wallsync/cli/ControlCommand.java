@@ -2,6 +2,7 @@ package io.wallsync.cli;
 
 import io.wallsync.adapters.page.PageDirectory;
 import io.wallsync.cli.serve.ControlProtocol;
+import io.wallsync.cli.serve.ControlRequest;
 import io.wallsync.cli.serve.ControlServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "Send one request to the control socket of wallsync serve and print the answer.",
             "Requests: list | get-offset NAME | set-offset NAME OFFSET_S | add NAME [OFFSET_S] | remove NAME",
-            "Changes need root or the daemon's --control-group. Exit 1 when the daemon answers with an error."
+            "Changes need root or the daemon's --control-group. A malformed request is a usage error (exit 2,"
+                    + " checked before connecting); exit 1 when the daemon answers with an error."
         })
 public final class ControlCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -45,6 +47,11 @@ public final class ControlCommand implements Callable<Integer> {
         if (line.length() > ControlProtocol.MAX_LINE) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "request longer than " + ControlProtocol.MAX_LINE + " bytes");
+        }
+        try {
+            ControlRequest.parse(line); // the daemon's own parser: a malformed request is a usage error here
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Path socket = (dir != null ? dir : PageDirectory.defaultDirectory()).resolve(ControlServer.SOCKET_NAME);
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {

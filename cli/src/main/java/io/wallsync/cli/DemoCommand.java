@@ -18,10 +18,12 @@ import picocli.CommandLine.Command;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the embedded default story in virtual time under both dom0 policies and prints, per guest,",
-            "the date it believed at boot, its error, and when its wallclock became right.",
-            "Story: the host boots with its battery RTC 5 h behind; NTP steps dom0's clock at +1:00 and",
-            "reports sync at +3:00; PV guests boot at +0:30, +2:00 and +15:00; 20 minutes, 1 s ticks."
+            // One element per paragraph: picocli wraps each, and the root command's list shows the
+            // first, so that one must be a whole sentence.
+            "Runs the embedded default story in virtual time under both dom0 policies and prints, per guest,"
+                    + " the date it believed at boot, its error, and when its wallclock became right.",
+            "Story: the host boots with its battery RTC 5 h behind; NTP steps dom0's clock at +1:00 and"
+                    + " reports sync at +3:00; PV guests boot at +0:30, +2:00 and +15:00; 20 minutes, 1 s ticks."
         })
 final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec

@@ -219,8 +219,11 @@ public final class ReadCommand implements Callable<Integer> {
 
     /** " Pages here: a, b." listing the domains that do have a page in {@code dir}, or "". */
     private static String availableDomains(Path dir) {
-        if (dir == null || !Files.isDirectory(dir)) {
+        if (dir == null) {
             return "";
+        }
+        if (!Files.isDirectory(dir)) {
+            return "; directory " + dir + " does not exist (wrong --dir?)";
         }
         try (var files = Files.list(dir)) {
             var names = files.map(f -> f.getFileName().toString())

@@ -25,8 +25,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -109,11 +111,21 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<DomainSpec> specs = new ArrayList<>();
         try {
+            Set<DomainName> seen = new HashSet<>();
             for (String d : domains) {
-                specs.add(DomainSpec.parse(d));
+                DomainSpec parsed = DomainSpec.parse(d);
+                if (!seen.add(parsed.name())) {
+                    throw new IllegalArgumentException(
+                            "--domain " + parsed.name() + " is given twice: expected each domain once");
+                }
+                specs.add(parsed);
             }
             if (specs.isEmpty()) {
                 specs.add(new DomainSpec(new DomainName("host"), 0));
+            }
+            if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+                throw new IllegalArgumentException(
+                        "--metrics-port " + metricsPort + " is out of range: expected 0..65535 (0 picks a free port)");
             }
             if (heartbeat.toMillis() < 1) {
                 throw new IllegalArgumentException("--heartbeat must be at least 1ms");

@@ -44,7 +44,7 @@ public final class WallsyncCommand implements Runnable {
         CommandLine cl = new CommandLine(new WallsyncCommand(), factory);
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? 2 : 1);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("wallsync: " + ex.getMessage());
+            commandLine.getErr().println("wallsync: " + RuntimeErrors.describe(ex));
             return 1;
         });
         return cl;

@@ -83,7 +83,8 @@ public final class XenCommand implements Runnable {
                 paramLabel = "KIND",
                 defaultValue = "PV",
                 description =
-                        "Kind of domain ID when it is not 0: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+                        "Kind of domain ID when it is not 0: PV or HVM (default ${DEFAULT-VALUE}; only domain 0 is"
+                                + " CONTROL).")
         DomainKind kind;
 
         @Option(

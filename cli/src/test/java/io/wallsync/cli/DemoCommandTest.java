@@ -39,4 +39,14 @@ class DemoCommandTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("demo");
     }
+
+    @Test
+    void theRootHelpShowsEachCommandsWholeFirstSentence() {
+        // The list shows each subcommand's first description element: it must not stop mid-sentence
+        // (it once read "...and prints, per guest,").
+        String help = CommandRunner.run("--help").out().replaceAll("\\s+", " ");
+        assertThat(help)
+                .contains("per guest, the date it believed at boot, its error, and when its wallclock became right.");
+        assertThat(help).doesNotContain("per guest, Commands").doesNotContain("per guest, xen");
+    }
 }

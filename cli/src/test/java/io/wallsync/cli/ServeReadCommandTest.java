@@ -14,6 +14,8 @@ import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,6 +47,14 @@ class ServeReadCommandTest {
     }
 
     @Test
+    void readFromADirectoryThatDoesNotExistSaysSo() {
+        Path nowhere = tmp.resolve("nowhere");
+        CommandRunner r = CommandRunner.run("read", "--dir", nowhere.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("directory " + nowhere + " does not exist (wrong --dir?)");
+    }
+
+    @Test
     void readOfAMissingPageNamesThePagesThatDoExist() throws Exception {
         java.nio.file.Files.createFile(tmp.resolve("db.page"));
         java.nio.file.Files.createFile(tmp.resolve("api.page"));
@@ -69,6 +79,53 @@ class ServeReadCommandTest {
         assertThat(period.err()).contains("'eleven' is not a duration");
         CommandRunner read = CommandRunner.run("read", "--dir", tmp.toString(), "--domain", "a/b");
         assertThat(read.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void zeroNegativeAndOverflowingDurationsAreUsageErrorsBeforeAnythingRuns() {
+        for (String bad :
+                List.of("0s", "0ms", "PT-5S", "999999999999999h", "999999999999999999h", "99999999999999999999s")) {
+            CommandRunner r = CommandRunner.run("serve", "--dir", tmp.toString(), "--no-control", "--period", bad);
+            assertThat(r.exitCode()).as(bad + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("'" + bad + "'").contains("expected a positive duration");
+        }
+        CommandRunner poll = CommandRunner.run("read", "--dir", tmp.toString(), "--watch", "--poll", "0ms");
+        assertThat(poll.exitCode()).isEqualTo(2);
+        assertThat(poll.err()).contains("'0ms' is not positive");
+        assertThat(tmp.resolve("host.page")).doesNotExist();
+    }
+
+    @Test
+    void aDomainGivenTwiceOrAMetricsPortOutOfRangeIsAUsageErrorAndNoPageIsWritten() {
+        CommandRunner twice = CommandRunner.run(
+                "serve", "--dir", tmp.toString(), "--no-control", "--domain", "web", "--domain", "web:60");
+        assertThat(twice.exitCode()).isEqualTo(2);
+        assertThat(twice.err()).contains("--domain web is given twice");
+        CommandRunner port =
+                CommandRunner.run("serve", "--dir", tmp.toString(), "--no-control", "--metrics-port", "70000");
+        assertThat(port.exitCode()).isEqualTo(2);
+        assertThat(port.err()).contains("--metrics-port 70000 is out of range: expected 0..65535");
+        assertThat(tmp.resolve("web.page")).doesNotExist();
+        assertThat(tmp.resolve("host.page")).doesNotExist();
+    }
+
+    @Test
+    void aMalformedControlRequestIsAUsageErrorBeforeAnyConnection() {
+        // No daemon listens in tmp: exit 2 and the parser's words prove nothing was sent.
+        CommandRunner unknown = CommandRunner.run("control", "--dir", tmp.toString(), "frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err())
+                .contains("unknown request 'frobnicate': expected list, get-offset, set-offset, add or remove")
+                .doesNotContain("cannot connect");
+        CommandRunner offset = CommandRunner.run("control", "--dir", tmp.toString(), "set-offset", "web", "soon");
+        assertThat(offset.exitCode()).isEqualTo(2);
+        assertThat(offset.err()).contains("offset 'soon' is not a whole number of seconds");
+        CommandRunner arity = CommandRunner.run("control", "--dir", tmp.toString(), "remove");
+        assertThat(arity.exitCode()).isEqualTo(2);
+        assertThat(arity.err()).contains("usage: remove NAME");
+        CommandRunner wellFormed = CommandRunner.run("control", "--dir", tmp.toString(), "list");
+        assertThat(wellFormed.exitCode()).isEqualTo(1);
+        assertThat(wellFormed.err()).contains("cannot connect");
     }
 
     @Test
@@ -115,11 +172,16 @@ class ServeReadCommandTest {
             String metricsUrl = awaitLog(log, Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)"));
             awaitLog(log, Pattern.compile("control socket"));
 
+            Instant readStarted = Instant.now();
             CommandRunner web = CommandRunner.run("read", "--dir", dir.toString(), "--domain", "web");
+            Instant readEnded = Instant.now();
             assertThat(web.exitCode()).as(web.err()).isZero();
             assertThat(web.out()).contains("generation=1").contains("offset=0s").contains("last-push=start");
+            // The page's wall time was read between the two Instant.now() calls, whatever the load:
+            // within 1 s of that bracket (the page itself is µs-accurate, see docs/serve.md).
             Instant printed = Instant.parse(web.out().substring(0, web.out().indexOf(' ')));
-            assertThat(Duration.between(printed, Instant.now()).abs()).isLessThan(Duration.ofSeconds(1));
+            assertThat(printed)
+                    .isBetween(readStarted.minus(Duration.ofSeconds(1)), readEnded.plus(Duration.ofSeconds(1)));
             CommandRunner db = CommandRunner.run("read", "--dir", dir.toString(), "--domain", "db");
             assertThat(db.out()).contains("offset=-3600s");
 
@@ -149,17 +211,7 @@ class ServeReadCommandTest {
         Path dir = tmp.resolve("pages");
         MonotonicClock mono = System::nanoTime;
         AtomicLong offsetNs = new AtomicLong(1_700_000_000_000_000_000L);
-        HostClock host = new HostClock() {
-            @Override
-            public long realtimeNs() {
-                return System.nanoTime() + offsetNs.get();
-            }
-
-            @Override
-            public SyncState syncState() {
-                return new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE);
-            }
-        };
+        HostClock host = unsyncedHostAt(offsetNs);
         ServeDaemon daemon = new ServeDaemon(
                 new ServeDaemon.Config(
                         dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(50)),
@@ -169,14 +221,34 @@ class ServeReadCommandTest {
                 line -> {});
         daemon.start();
         try {
-            CompletableFuture<CommandRunner> watch = CompletableFuture.supplyAsync(() -> CommandRunner.run(
-                    "read", "--dir", dir.toString(), "--domain", "web", "--watch", "--steps", "2", "--poll", "10ms"));
-            Thread.sleep(300);
+            // The watcher's output is watched as it grows (StringWriter is synchronised), so each
+            // change is made only after the watcher has shown the one before: no sleeps that a
+            // loaded machine could outlast.
+            StringWriter watchOut = new StringWriter();
+            StringWriter watchErr = new StringWriter();
+            CompletableFuture<Integer> watch = CompletableFuture.supplyAsync(() -> {
+                var cl = WallsyncCommand.commandLine();
+                cl.setOut(new PrintWriter(watchOut, true));
+                cl.setErr(new PrintWriter(watchErr, true));
+                return cl.execute(
+                        "read",
+                        "--dir",
+                        dir.toString(),
+                        "--domain",
+                        "web",
+                        "--watch",
+                        "--steps",
+                        "2",
+                        "--poll",
+                        "10ms");
+            });
+            awaitOutput(watchOut, "generation=1", watch);
             offsetNs.addAndGet(-60_000_000_000L); // the host clock goes back a minute
             daemon.clockWasSet();
-            Thread.sleep(200);
+            awaitOutput(watchOut, "step generation=2", watch);
             daemon.call(p -> p.setTimeOffset(new DomainName("web"), 3600));
-            CommandRunner r = watch.get(10, TimeUnit.SECONDS);
+            CommandRunner r =
+                    new CommandRunner(watch.get(30, TimeUnit.SECONDS), watchOut.toString(), watchErr.toString());
             assertThat(r.exitCode()).as(r.err()).isZero();
             String[] lines = r.out().strip().split("\n");
             assertThat(lines).hasSize(3);
@@ -196,17 +268,7 @@ class ServeReadCommandTest {
     void controlCommandTalksToTheSocket() throws Exception {
         Path dir = tmp.resolve("pages");
         AtomicLong offsetNs = new AtomicLong(1_700_000_000_000_000_000L);
-        HostClock host = new HostClock() {
-            @Override
-            public long realtimeNs() {
-                return System.nanoTime() + offsetNs.get();
-            }
-
-            @Override
-            public SyncState syncState() {
-                return new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE);
-            }
-        };
+        HostClock host = unsyncedHostAt(offsetNs);
         ServeDaemon daemon = new ServeDaemon(
                 new ServeDaemon.Config(
                         dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
@@ -232,6 +294,36 @@ class ServeReadCommandTest {
         CommandRunner down = CommandRunner.run("control", "--dir", dir.toString(), "list");
         assertThat(down.exitCode()).isEqualTo(1);
         assertThat(down.err()).contains("is wallsync serve running?");
+    }
+
+    /**
+     * An unsynchronised host whose CLOCK_REALTIME is System.nanoTime (the readers' monotonic clock)
+     * plus {@code offsetNs}: a test steps the clock by changing the offset.
+     */
+    private static HostClock unsyncedHostAt(AtomicLong offsetNs) {
+        return new HostClock() {
+            @Override
+            public long realtimeNs() {
+                return System.nanoTime() + offsetNs.get();
+            }
+
+            @Override
+            public SyncState syncState() {
+                return new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE);
+            }
+        };
+    }
+
+    /** Waits (up to 30 s) until {@code out} contains {@code text}; fails early if the command ended. */
+    private static void awaitOutput(StringWriter out, String text, CompletableFuture<Integer> command)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!out.toString().contains(text)) {
+            if (command.isDone() || System.nanoTime() > deadline) {
+                throw new AssertionError("read --watch did not print '" + text + "'; it printed:\n" + out);
+            }
+            Thread.sleep(5);
+        }
     }
 
     private static String awaitLog(Path log, Pattern pattern) throws IOException, InterruptedException {

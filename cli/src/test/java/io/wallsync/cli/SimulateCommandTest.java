@@ -47,6 +47,23 @@ class SimulateCommandTest {
     }
 
     @Test
+    void anOutputFileInAMissingDirectoryIsARuntimeErrorSayingWhy(@TempDir Path dir) {
+        Path csv = dir.resolve("no/such/dir/s.csv");
+        CommandRunner r = CommandRunner.run("simulate", "--quiet", "--csv", csv.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        // Before: "wallsync: <path>" and nothing else.
+        assertThat(r.err()).isEqualTo("wallsync: " + csv + ": no such file or directory" + System.lineSeparator());
+    }
+
+    @Test
+    void aReportDirectoryThatIsAFileIsARuntimeErrorSayingWhy(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        CommandRunner r = CommandRunner.run("simulate", "--quiet", "--report", file.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("wallsync: " + file + ": ").contains("already exists");
+    }
+
+    @Test
     void aPlotThatIsNeitherPngNorSvgIsAUsageError(@TempDir Path dir) {
         CommandRunner r =
                 CommandRunner.run("simulate", "--plot", dir.resolve("x.gif").toString());

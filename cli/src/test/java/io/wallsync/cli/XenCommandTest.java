@@ -177,6 +177,11 @@ class XenCommandTest {
                 PlatformOp.settime64(1, 0, 0), "--domain=0", "--shared-info-out=" + tmp.resolve("no/such/dir/file"));
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("cannot write shared_info");
+        // The reason is spelled out once; the path is not repeated as the "reason".
+        assertThat(run.err())
+                .contains("cannot write shared_info to " + tmp.resolve("no/such/dir/file")
+                        + ": no such file or directory")
+                .doesNotContain("file: " + tmp);
     }
 
     @Test
@@ -184,6 +189,9 @@ class XenCommandTest {
         Run run = run(new byte[0], "xen", "platform-op", "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--shared-info-out").contains("rc=-1 EPERM");
+        // --kind offers what it accepts: CONTROL is refused for any domain but 0 (a usage error).
+        assertThat(run.out().replaceAll("\\s+", " "))
+                .contains("--kind=KIND Kind of domain ID when it is not 0: PV or HVM");
         assertThat(run(new byte[0], "xen").exitCode()).isEqualTo(2);
     }
 }

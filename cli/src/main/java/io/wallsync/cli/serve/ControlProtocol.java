@@ -2,7 +2,6 @@ package io.wallsync.cli.serve;
 
 import io.wallsync.adapters.page.DomainName;
 import java.io.IOException;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import jdk.net.UnixDomainPrincipal;
@@ -34,59 +33,50 @@ public final class ControlProtocol {
 
     /** Answers one request line from {@code peer}. */
     public String answer(String line, UnixDomainPrincipal peer) {
-        List<String> words = List.of(line.trim().split("\\s+"));
-        String verb = words.getFirst();
+        ControlRequest request;
         try {
-            return switch (verb) {
-                case "list" -> {
-                    expectArgs(words, 0, "list");
-                    yield "ok "
+            request = ControlRequest.parse(line);
+        } catch (IllegalArgumentException e) {
+            // A change request of the right shape but with a bad value: an unprivileged peer is
+            // told it may not make it at all (as for a well-formed one), not what is wrong in it.
+            String verb = line.trim().split("\\s+")[0];
+            if (ControlRequest.CHANGE_VERBS.contains(verb) && !e.getMessage().startsWith("usage:")) {
+                String refusal = policy.refusal(peer, line.trim());
+                if (refusal != null) {
+                    return "error " + refusal;
+                }
+            }
+            return "error " + e.getMessage();
+        }
+        if (request.isChange()) {
+            String refusal = policy.refusal(peer, line.trim());
+            if (refusal != null) {
+                return "error " + refusal;
+            }
+        }
+        try {
+            return switch (request) {
+                case ControlRequest.ListDomains l ->
+                    "ok "
                             + daemon.call(p -> p.domains().stream()
                                     .map(d -> d.name() + ":" + d.timeOffsetSeconds() + ":" + d.stepGeneration())
                                     .collect(Collectors.joining(" ")));
-                }
-                case "get-offset" -> {
-                    expectArgs(words, 1, "get-offset NAME");
-                    DomainName name = new DomainName(words.get(1));
+                case ControlRequest.GetOffset(DomainName name) -> {
                     OptionalLong offset = daemon.call(p -> p.timeOffsetSeconds(name));
                     yield offset.isPresent() ? "ok " + name + " " + offset.getAsLong() : noSuchDomain(name);
                 }
-                case "set-offset" -> {
-                    expectArgs(words, 2, "set-offset NAME OFFSET_S");
-                    String refusal = policy.refusal(peer, line.trim());
-                    if (refusal != null) {
-                        yield "error " + refusal;
-                    }
-                    DomainName name = new DomainName(words.get(1));
-                    long offset = seconds(words.get(2));
-                    DomainSpec.checkOffset(offset);
+                case ControlRequest.SetOffset(DomainName name, long offset) -> {
                     boolean done = daemon.call(p -> p.setTimeOffset(name, offset));
                     yield done ? "ok " + name + " " + offset : noSuchDomain(name);
                 }
-                case "add" -> {
-                    if (words.size() != 2 && words.size() != 3) {
-                        throw new IllegalArgumentException("usage: add NAME [OFFSET_S]");
-                    }
-                    String refusal = policy.refusal(peer, line.trim());
-                    if (refusal != null) {
-                        yield "error " + refusal;
-                    }
-                    DomainSpec spec =
-                            new DomainSpec(new DomainName(words.get(1)), words.size() == 3 ? seconds(words.get(2)) : 0);
+                case ControlRequest.Add(DomainSpec spec) -> {
                     boolean added = daemon.call(p -> p.addDomain(spec));
                     yield added ? "ok added " + spec.name() : "error domain " + spec.name() + " already exists";
                 }
-                case "remove" -> {
-                    expectArgs(words, 1, "remove NAME");
-                    String refusal = policy.refusal(peer, line.trim());
-                    if (refusal != null) {
-                        yield "error " + refusal;
-                    }
-                    DomainName name = new DomainName(words.get(1));
+                case ControlRequest.Remove(DomainName name) -> {
                     boolean removed = daemon.call(p -> p.removeDomain(name));
                     yield removed ? "ok removed " + name : noSuchDomain(name);
                 }
-                default -> "error unknown request '" + verb + "': expected list, get-offset, set-offset, add or remove";
             };
         } catch (IllegalArgumentException e) {
             return "error " + e.getMessage();
@@ -100,19 +90,5 @@ public final class ControlProtocol {
 
     private static String noSuchDomain(DomainName name) {
         return "error no domain " + name;
-    }
-
-    private static void expectArgs(List<String> words, int n, String usage) {
-        if (words.size() != n + 1) {
-            throw new IllegalArgumentException("usage: " + usage);
-        }
-    }
-
-    private static long seconds(String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("offset '" + text + "' is not a whole number of seconds");
-        }
     }
 }

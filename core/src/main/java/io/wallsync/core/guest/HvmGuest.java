@@ -36,23 +36,7 @@ public final class HvmGuest {
         Objects.requireNonNull(waitNs, "waitNs");
         this.domainId = domainId;
         this.rtc = new Mc146818Rtc(RtcFlavor.XEN, new XenRtcTimeBase(hypervisor, domainId), irq);
-        this.cpu = new LinuxCmosReader.PortIo() {
-            @Override
-            public int inb(int port) {
-                return rtc.inb(port);
-            }
-
-            @Override
-            public void outb(int port, int value) {
-                rtc.outb(port, value);
-            }
-
-            @Override
-            public void delayNs(long ns) {
-                waitNs.accept(ns);
-                rtc.runDueTimers();
-            }
-        };
+        this.cpu = LinuxCmosReader.PortIo.of(rtc, waitNs);
     }
 
     /** The domain this guest runs in. */

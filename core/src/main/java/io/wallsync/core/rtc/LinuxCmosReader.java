@@ -5,6 +5,7 @@ import static io.wallsync.core.rtc.Mc146818.*;
 import java.time.LocalDateTime;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.function.LongConsumer;
 
 /**
  * A guest's reader of the CMOS date, following Linux's {@code mc146818_get_time}
@@ -31,6 +32,34 @@ public final class LinuxCmosReader {
 
         /** {@code mdelay}: wait {@code ns} nanoseconds. */
         void delayNs(long ns);
+
+        /**
+         * A guest CPU wired straight to {@code rtc}'s ports 0x70/0x71, whose busy waits pass
+         * through {@code wait} (which must move the RTC's time base on by the given nanoseconds)
+         * and then fire the device's due timers, so update-ended, alarm and periodic flags are
+         * raised as they would be during a real {@code mdelay}.
+         */
+        static PortIo of(Mc146818Rtc rtc, LongConsumer wait) {
+            Objects.requireNonNull(rtc, "rtc");
+            Objects.requireNonNull(wait, "wait");
+            return new PortIo() {
+                @Override
+                public int inb(int port) {
+                    return rtc.inb(port);
+                }
+
+                @Override
+                public void outb(int port, int value) {
+                    rtc.outb(port, value);
+                }
+
+                @Override
+                public void delayNs(long ns) {
+                    wait.accept(ns);
+                    rtc.runDueTimers();
+                }
+            };
+        }
     }
 
     /** One completed read: the date and how many passes it took. */

@@ -152,25 +152,7 @@ final class XenGuests {
             this.timeBase = new DelayingTimeBase(new XenRtcTimeBase(hypervisor, domain.id()));
             this.rtc = new Mc146818Rtc(RtcFlavor.XEN, timeBase, RtcIrqListener.unconnected());
             // Xen's RTC has no century register (RtcFlavor): Linux then takes years <= 69 as 20xx.
-            this.reader = new LinuxCmosReader(
-                    new LinuxCmosReader.PortIo() {
-                        @Override
-                        public int inb(int port) {
-                            return rtc.inb(port);
-                        }
-
-                        @Override
-                        public void outb(int port, int value) {
-                            rtc.outb(port, value);
-                        }
-
-                        @Override
-                        public void delayNs(long ns) {
-                            timeBase.delay(ns);
-                            rtc.runDueTimers();
-                        }
-                    },
-                    OptionalInt.empty());
+            this.reader = new LinuxCmosReader(LinuxCmosReader.PortIo.of(rtc, timeBase::delay), OptionalInt.empty());
             reread();
         }
 

@@ -82,8 +82,42 @@ final class Fields {
         return text == null ? fallback : text;
     }
 
+    /**
+     * A required field is absent. Fields are read before unknown keys are rejected ({@link #finish}),
+     * so a misspelt required key ({@code duraton: 1h}) would otherwise be reported only as missing:
+     * a key within two edits of it is named as the likely typo.
+     */
     private ScenarioException missing(String key, String expected) {
+        for (YamlNode.Entry e : mapping.entries().values()) {
+            if (!used.contains(e.key()) && editDistance(e.key(), key) <= 2) {
+                return new ScenarioException(
+                        file,
+                        e.keyLine(),
+                        path(e.key()),
+                        "unknown field; did you mean '" + key + "'? (expected " + expected + ")");
+            }
+        }
         return new ScenarioException(file, mapping.line(), path(key), "missing; expected " + expected);
+    }
+
+    /** Levenshtein distance (insertions, deletions, substitutions), for short keys. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     long duration(String key, long fallback) throws ScenarioException {

@@ -13,7 +13,8 @@ public final class ScenarioException extends Exception {
     private final String problem;
 
     public ScenarioException(String file, int line, String field, String problem) {
-        super(file + ":" + line + ": " + (field.isEmpty() ? "" : "field '" + field + "': ") + problem);
+        super(file + (line > 0 ? ":" + line : "") + ": " + (field.isEmpty() ? "" : "field '" + field + "': ")
+                + problem);
         this.file = file;
         this.line = line;
         this.field = field;

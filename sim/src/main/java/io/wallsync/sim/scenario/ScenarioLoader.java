@@ -41,6 +41,9 @@ public final class ScenarioLoader {
             return embedded.get();
         }
         Path path = Path.of(nameOrPath);
+        if (Files.isDirectory(path)) {
+            throw new ScenarioException(nameOrPath, 0, "", "is a directory; expected a scenario YAML file");
+        }
         if (!Files.isRegularFile(path)) {
             throw new ScenarioException(
                     nameOrPath,

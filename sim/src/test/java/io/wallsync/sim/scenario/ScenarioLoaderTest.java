@@ -85,6 +85,39 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aMisspeltRequiredTopLevelKeyIsNamedAsTheTypoNotReportedAsMissing() {
+        // "duraton" is one deletion away from "duration": the error points at line 2 and that key.
+        String yaml = "name: t\nduraton: 1h\n";
+        assertThatThrownBy(() -> ScenarioLoader.parse("bad.yaml", yaml))
+                .isInstanceOfSatisfying(ScenarioException.class, e -> {
+                    assertThat(e.line()).isEqualTo(2);
+                    assertThat(e.field()).isEqualTo("duraton");
+                    assertThat(e.problem()).startsWith("unknown field; did you mean 'duration'?");
+                });
+    }
+
+    @Test
+    void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
+        assertThat(Fields.editDistance("duration", "duration")).isZero();
+        assertThat(Fields.editDistance("duraton", "duration")).isEqualTo(1); // one deletion
+        assertThat(Fields.editDistance("durations", "duration")).isEqualTo(1); // one insertion
+        assertThat(Fields.editDistance("nmae", "name")).isEqualTo(2); // two substitutions
+        assertThat(Fields.editDistance("", "seed")).isEqualTo(4);
+        // g->h, u->o (no o or h in guests), drop e and the last s: 6 - 4 = 2 deletions at least
+        assertThat(Fields.editDistance("guests", "host")).isEqualTo(4);
+    }
+
+    @Test
+    void aDirectoryIsNotTakenForAMissingFile(@TempDir Path dir) {
+        assertThatThrownBy(() -> ScenarioLoader.load(dir.toString()))
+                .isInstanceOfSatisfying(ScenarioException.class, e -> {
+                    assertThat(e.problem()).isEqualTo("is a directory; expected a scenario YAML file");
+                    // No line when no line was read: "DIR: ...", not "DIR:0: ...".
+                    assertThat(e.getMessage()).startsWith(dir + ": is a directory");
+                });
+    }
+
+    @Test
     void anUnknownPolicyListsTheValidOnes() {
         String yaml = "name: t\nduration: 1h\npolicies:\n  - legacy-periodic\n  - ntp-magic\n";
         assertThatThrownBy(() -> ScenarioLoader.parse("bad.yaml", yaml))
