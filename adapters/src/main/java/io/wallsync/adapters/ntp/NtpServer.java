@@ -180,7 +180,14 @@ public final class NtpServer implements AutoCloseable {
                 channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-            channel.bind(address);
+            try {
+                channel.bind(address);
+            } catch (java.net.BindException e) {
+                java.net.BindException named = new java.net.BindException("cannot bind NTP to "
+                        + address.getAddress().getHostAddress() + ":" + address.getPort() + ": " + e.getMessage());
+                named.initCause(e);
+                throw named;
+            }
             return channel;
         } catch (IOException | RuntimeException e) {
             channel.close();
