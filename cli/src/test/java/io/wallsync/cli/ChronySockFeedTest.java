@@ -67,10 +67,8 @@ class ChronySockFeedTest {
                 "chronyd not found: run .ci/run (it unpacks chrony into .ci/tools/chrony) or set WALLSYNC_CHRONYD");
     }
 
-    @Test
-    void chronydDisciplinedByThePageSeesTheHostsOffset() throws Exception {
-        Path chronyd = chronyd();
-        AheadHost host = new AheadHost(1_250_000_000L, new SyncState(true, 1000, 100, 37, LeapIndicator.NONE));
+    /** A serve daemon publishing one domain, {@code host}, from {@code host}, heartbeat 50 ms. */
+    private ServeDaemon startDaemon(AheadHost host) throws Exception {
         ServeDaemon daemon = new ServeDaemon(
                 new ServeDaemon.Config(
                         dir, List.of(DomainSpec.parse("host")), Duration.ofMinutes(11), Duration.ofMillis(50)),
@@ -79,6 +77,30 @@ class ChronySockFeedTest {
                 new ServeMetrics(host, PushObserver.NONE),
                 line -> {});
         daemon.start();
+        return daemon;
+    }
+
+    /** {@code wallsync read --domain host --chrony-sock SOCK} with the given interval and count. */
+    private CommandRunner feed(String sock, String interval, String samples) {
+        return CommandRunner.run(
+                "read",
+                "--dir",
+                dir.toString(),
+                "--domain",
+                "host",
+                "--chrony-sock",
+                sock,
+                "--chrony-interval",
+                interval,
+                "--chrony-samples",
+                samples);
+    }
+
+    @Test
+    void chronydDisciplinedByThePageSeesTheHostsOffset() throws Exception {
+        Path chronyd = chronyd();
+        AheadHost host = new AheadHost(1_250_000_000L, new SyncState(true, 1000, 100, 37, LeapIndicator.NONE));
+        ServeDaemon daemon = startDaemon(host);
         Path sock = dir.resolve("chrony.sock");
         Path conf = dir.resolve("chrony.conf");
         Files.writeString(
@@ -91,18 +113,8 @@ class ChronySockFeedTest {
                 .redirectErrorStream(true)
                 .start();
         try {
-            CompletableFuture<CommandRunner> feed = CompletableFuture.supplyAsync(() -> CommandRunner.run(
-                    "read",
-                    "--dir",
-                    dir.toString(),
-                    "--domain",
-                    "host",
-                    "--chrony-sock",
-                    sock.toString(),
-                    "--chrony-interval",
-                    "50ms",
-                    "--chrony-samples",
-                    "120"));
+            CompletableFuture<CommandRunner> feed =
+                    CompletableFuture.supplyAsync(() -> feed(sock.toString(), "50ms", "120"));
             boolean exited = chrony.waitFor(15, TimeUnit.SECONDS);
             String output = new String(chrony.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(exited).as("chronyd exits by itself").isTrue();
@@ -122,28 +134,10 @@ class ChronySockFeedTest {
     @Test
     void noSamplesAreSentWhileTheHostIsUnsynchronised() throws Exception {
         AheadHost host = new AheadHost(0, new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE));
-        ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("host")), Duration.ofMinutes(11), Duration.ofMillis(50)),
-                host,
-                host,
-                new ServeMetrics(host, PushObserver.NONE),
-                line -> {});
-        daemon.start();
+        ServeDaemon daemon = startDaemon(host);
         try {
             // No chronyd at all: had a sample been sent, the error would be ENOENT instead.
-            CommandRunner r = CommandRunner.run(
-                    "read",
-                    "--dir",
-                    dir.toString(),
-                    "--domain",
-                    "host",
-                    "--chrony-sock",
-                    dir.resolve("none.sock").toString(),
-                    "--chrony-interval",
-                    "10ms",
-                    "--chrony-samples",
-                    "3");
+            CommandRunner r = feed(dir.resolve("none.sock").toString(), "10ms", "3");
             assertThat(r.exitCode()).isZero();
             assertThat(r.err()).contains("not synchronised").doesNotContain("ENOENT");
             assertThat(r.out()).contains("sent 0 sample(s)");
@@ -155,27 +149,9 @@ class ChronySockFeedTest {
     @Test
     void aMissingChronySocketIsReportedOnce() throws Exception {
         AheadHost host = new AheadHost(0, new SyncState(true, 1000, 100, 37, LeapIndicator.NONE));
-        ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("host")), Duration.ofMinutes(11), Duration.ofMillis(50)),
-                host,
-                host,
-                new ServeMetrics(host, PushObserver.NONE),
-                line -> {});
-        daemon.start();
+        ServeDaemon daemon = startDaemon(host);
         try {
-            CommandRunner r = CommandRunner.run(
-                    "read",
-                    "--dir",
-                    dir.toString(),
-                    "--domain",
-                    "host",
-                    "--chrony-sock",
-                    dir.resolve("none.sock").toString(),
-                    "--chrony-interval",
-                    "10ms",
-                    "--chrony-samples",
-                    "3");
+            CommandRunner r = feed(dir.resolve("none.sock").toString(), "10ms", "3");
             assertThat(r.err()).containsOnlyOnce("ENOENT");
             assertThat(r.out()).contains("sent 0 sample(s)");
         } finally {
