@@ -25,8 +25,11 @@ final class Libc {
     static final int CLOCK_BOOTTIME = 7;
     static final int CLOCK_TAI = 11;
 
+    static final int ENOENT = 2;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    static final int EACCES = 13;
+    static final int ECONNREFUSED = 111;
     static final int ECANCELED = 125;
 
     static final int TFD_TIMER_ABSTIME = 1;
@@ -57,6 +60,8 @@ final class Libc {
 
     static final StructLayout CAPTURE_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
     static final MethodHandle CLOCK_GETTIME;
     static final MethodHandle ADJTIMEX;
@@ -67,45 +72,41 @@ final class Libc {
     static final MethodHandle CLOSE;
 
     static {
-        Linker linker = Linker.nativeLinker();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
         // clock_gettime is served by the vDSO; no errno capture on the hot path (it cannot fail for
         // the fixed clock ids we pass, and a failure is reported through its -1 return).
-        CLOCK_GETTIME = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("clock_gettime"),
+        CLOCK_GETTIME = LINKER.downcallHandle(
+                LINKER.defaultLookup().findOrThrow("clock_gettime"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
                 Linker.Option.critical(false));
-        ADJTIMEX = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("adjtimex"),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
-                errno);
-        TIMERFD_CREATE = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("timerfd_create"),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-                errno);
-        TIMERFD_SETTIME = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("timerfd_settime"),
+        ADJTIMEX = bindWithErrno("adjtimex", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        TIMERFD_CREATE = bindWithErrno(
+                "timerfd_create",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        TIMERFD_SETTIME = bindWithErrno(
+                "timerfd_settime",
                 FunctionDescriptor.of(
                         ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT,
                         ValueLayout.ADDRESS,
-                        ValueLayout.ADDRESS),
-                errno);
-        READ = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("read"),
+                        ValueLayout.ADDRESS));
+        READ = bindWithErrno(
+                "read",
                 FunctionDescriptor.of(
-                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
-                errno);
-        POLL = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("poll"),
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        POLL = bindWithErrno(
+                "poll",
                 FunctionDescriptor.of(
-                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
-                errno);
-        CLOSE = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("close"),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-                errno);
+                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        CLOSE = bindWithErrno("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    /**
+     * Binds libc function {@code name} with errno captured: the handle takes a capture-state segment
+     * (see {@link #captureState}) as its first argument, before the C arguments.
+     */
+    static MethodHandle bindWithErrno(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor, CAPTURE_ERRNO);
     }
 
     private Libc() {}

@@ -2,7 +2,6 @@ package io.wallsync.adapters.linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -34,29 +33,20 @@ public final class UnixDatagramSender implements AutoCloseable {
     /** MSG_NOSIGNAL: no SIGPIPE. */
     static final int MSG_NOSIGNAL = 0x4000;
 
-    private static final MethodHandle SOCKET;
-    private static final MethodHandle SENDTO;
-
-    static {
-        Linker linker = Linker.nativeLinker();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
-        SOCKET = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("socket"),
-                FunctionDescriptor.of(
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-                errno);
-        SENDTO = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("sendto"),
-                FunctionDescriptor.of(
-                        ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_INT,
-                        ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_INT,
-                        ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_INT),
-                errno);
-    }
+    private static final MethodHandle SOCKET = Libc.bindWithErrno(
+            "socket",
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle SENDTO = Libc.bindWithErrno(
+            "sendto",
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT));
 
     /** What one send did. */
     public sealed interface SendResult {
@@ -119,10 +109,11 @@ public final class UnixDatagramSender implements AutoCloseable {
         if (rc < 0) {
             int e = Libc.errno(captureState);
             String why = switch (e) {
-                case 2 -> "no socket at " + path + " (ENOENT: is chronyd running with 'refclock SOCK " + path + "'?)";
-                case 111 -> "nobody reads " + path + " (ECONNREFUSED: chronyd stopped?)";
-                case 13 -> "permission denied on " + path + " (EACCES)";
-                case 11 -> "socket buffer full (EAGAIN: chronyd not reading)";
+                case Libc.ENOENT ->
+                    "no socket at " + path + " (ENOENT: is chronyd running with 'refclock SOCK " + path + "'?)";
+                case Libc.ECONNREFUSED -> "nobody reads " + path + " (ECONNREFUSED: chronyd stopped?)";
+                case Libc.EACCES -> "permission denied on " + path + " (EACCES)";
+                case Libc.EAGAIN -> "socket buffer full (EAGAIN: chronyd not reading)";
                 default -> "sendto failed with errno " + e;
             };
             return new SendResult.Failed(e, why);
