@@ -33,6 +33,18 @@ public final class LinuxCmosReader {
         /** {@code mdelay}: wait {@code ns} nanoseconds. */
         void delayNs(long ns);
 
+        /** Linux's {@code CMOS_READ(addr)}: select the register at port 0x70, read it at 0x71. */
+        default int cmosRead(int register) {
+            outb(INDEX_PORT, register);
+            return inb(DATA_PORT);
+        }
+
+        /** Linux's {@code CMOS_WRITE(val, addr)}: value first, as in the kernel macro. */
+        default void cmosWrite(int value, int register) {
+            outb(INDEX_PORT, register);
+            outb(DATA_PORT, value);
+        }
+
         /**
          * A guest CPU wired straight to {@code rtc}'s ports 0x70/0x71, whose busy waits pass
          * through {@code wait} (which must move the RTC's time base on by the given nanoseconds)
@@ -99,26 +111,26 @@ public final class LinuxCmosReader {
                 throw new IllegalStateException("RTC read did not settle after " + MAX_ATTEMPTS
                         + " passes: the PortIo delay must advance the RTC's virtual clock");
             }
-            int sec = cmosRead(RTC_SECONDS);
-            if ((cmosRead(RTC_REG_A) & REG_A_UIP) != 0) {
+            int sec = io.cmosRead(RTC_SECONDS);
+            if ((io.cmosRead(RTC_REG_A) & REG_A_UIP) != 0) {
                 io.delayNs(MDELAY_1_NS);
                 continue;
             }
             // Revalidate the above readout.
-            if (sec != cmosRead(RTC_SECONDS)) {
+            if (sec != io.cmosRead(RTC_SECONDS)) {
                 continue;
             }
-            int min = cmosRead(RTC_MINUTES);
-            int hour = cmosRead(RTC_HOURS);
-            int mday = cmosRead(RTC_DAY_OF_MONTH);
-            int mon = cmosRead(RTC_MONTH);
-            int year = cmosRead(RTC_YEAR);
-            int century = centuryRegister.isPresent() ? cmosRead(centuryRegister.getAsInt()) : 0;
-            int ctrl = cmosRead(RTC_REG_B);
+            int min = io.cmosRead(RTC_MINUTES);
+            int hour = io.cmosRead(RTC_HOURS);
+            int mday = io.cmosRead(RTC_DAY_OF_MONTH);
+            int mon = io.cmosRead(RTC_MONTH);
+            int year = io.cmosRead(RTC_YEAR);
+            int century = centuryRegister.isPresent() ? io.cmosRead(centuryRegister.getAsInt()) : 0;
+            int ctrl = io.cmosRead(RTC_REG_B);
             // Check for UIP again: if it is set now, the values above may be garbage. A changed
             // seconds value means a long interruption outlasted the UIP window.
-            boolean retry = (cmosRead(RTC_REG_A) & REG_A_UIP) != 0;
-            retry |= sec != cmosRead(RTC_SECONDS);
+            boolean retry = (io.cmosRead(RTC_REG_A) & REG_A_UIP) != 0;
+            retry |= sec != io.cmosRead(RTC_SECONDS);
             if (retry) {
                 continue;
             }
@@ -140,11 +152,6 @@ public final class LinuxCmosReader {
             }
             return new Reading(LocalDateTime.of(1900 + tmYear, mon, mday, hour, min, sec), attempts);
         }
-    }
-
-    private int cmosRead(int register) {
-        io.outb(INDEX_PORT, register);
-        return io.inb(DATA_PORT);
     }
 
     private static int bcd2bin(int value) {

@@ -55,7 +55,7 @@ public final class LinuxCmosWriter {
         int hrs = dateTime.getHour();
         int min = dateTime.getMinute();
         int sec = dateTime.getSecond();
-        if ((cmosRead(RTC_REG_B) & REG_B_DM) == 0) {
+        if ((io.cmosRead(RTC_REG_B) & REG_B_DM) == 0) {
             sec = bin2bcd(sec);
             min = bin2bcd(min);
             hrs = bin2bcd(hrs);
@@ -64,33 +64,22 @@ public final class LinuxCmosWriter {
             yrs = bin2bcd(yrs);
             century = bin2bcd(century);
         }
-        int saveControl = cmosRead(RTC_REG_B);
-        cmosWrite(saveControl | REG_B_SET, RTC_REG_B);
-        int saveFreqSelect = cmosRead(RTC_REG_A);
-        cmosWrite(saveFreqSelect | RTC_DIV_RESET2, RTC_REG_A);
-        cmosWrite(yrs, RTC_YEAR);
-        cmosWrite(mon, RTC_MONTH);
-        cmosWrite(day, RTC_DAY_OF_MONTH);
-        cmosWrite(hrs, RTC_HOURS);
-        cmosWrite(min, RTC_MINUTES);
-        cmosWrite(sec, RTC_SECONDS);
+        int saveControl = io.cmosRead(RTC_REG_B);
+        io.cmosWrite(saveControl | REG_B_SET, RTC_REG_B);
+        int saveFreqSelect = io.cmosRead(RTC_REG_A);
+        io.cmosWrite(saveFreqSelect | RTC_DIV_RESET2, RTC_REG_A);
+        io.cmosWrite(yrs, RTC_YEAR);
+        io.cmosWrite(mon, RTC_MONTH);
+        io.cmosWrite(day, RTC_DAY_OF_MONTH);
+        io.cmosWrite(hrs, RTC_HOURS);
+        io.cmosWrite(min, RTC_MINUTES);
+        io.cmosWrite(sec, RTC_SECONDS);
         if (centuryRegister.isPresent()) {
-            cmosWrite(century, centuryRegister.getAsInt());
+            io.cmosWrite(century, centuryRegister.getAsInt());
         }
-        cmosWrite(saveControl, RTC_REG_B);
-        cmosWrite(saveFreqSelect, RTC_REG_A);
+        io.cmosWrite(saveControl, RTC_REG_B);
+        io.cmosWrite(saveFreqSelect, RTC_REG_A);
         return new Result.Written();
-    }
-
-    private int cmosRead(int register) {
-        io.outb(INDEX_PORT, register);
-        return io.inb(DATA_PORT);
-    }
-
-    /** Linux's {@code CMOS_WRITE(val, addr)}: value first, as in the kernel macro. */
-    private void cmosWrite(int value, int register) {
-        io.outb(INDEX_PORT, register);
-        io.outb(DATA_PORT, value);
     }
 
     private static int bin2bcd(int value) {
