@@ -1,9 +1,9 @@
 package io.wallsync.cli;
 
 import io.wallsync.adapters.page.PageDirectory;
-import io.wallsync.cli.serve.ControlProtocol;
-import io.wallsync.cli.serve.ControlRequest;
-import io.wallsync.cli.serve.ControlServer;
+import io.wallsync.daemon.ControlProtocol;
+import io.wallsync.daemon.ControlRequest;
+import io.wallsync.daemon.ControlServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layering of DESIGN.md section 2, as executable rules: faces -> adapters -> core, never the
- * reverse, and a core that neither does I/O nor reads the clock itself.
+ * The layering of DESIGN.md section 2, as executable rules: faces -> daemon -> adapters -> core, never the
+ * reverse (the daemon sits between adapters and the faces), and a core that neither does I/O nor reads the clock itself.
  */
 class ArchitectureTest {
     private static JavaClasses classes;
@@ -30,7 +30,11 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "io.wallsync.adapters..", "io.wallsync.client..", "io.wallsync.sim..", "io.wallsync.cli..")
+                        "io.wallsync.adapters..",
+                        "io.wallsync.daemon..",
+                        "io.wallsync.client..",
+                        "io.wallsync.sim..",
+                        "io.wallsync.cli..")
                 .check(classes);
     }
 
@@ -39,6 +43,18 @@ class ArchitectureTest {
         noClasses()
                 .that()
                 .resideInAPackage("io.wallsync.adapters..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.wallsync.daemon..", "io.wallsync.client..", "io.wallsync.sim..", "io.wallsync.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void daemonDependsOnlyOnAdaptersAndTheCore() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.wallsync.daemon..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.wallsync.client..", "io.wallsync.sim..", "io.wallsync.cli..")
@@ -59,7 +75,7 @@ class ArchitectureTest {
                 .resideInAPackage("io.wallsync.client..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("io.wallsync.sim..", "io.wallsync.adapters..")
+                .resideInAnyPackage("io.wallsync.sim..", "io.wallsync.daemon..", "io.wallsync.adapters..")
                 .check(classes);
         noClasses()
                 .that()

@@ -3,14 +3,14 @@ package io.wallsync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
-import io.wallsync.cli.serve.DomainSpec;
-import io.wallsync.cli.serve.PushObserver;
-import io.wallsync.cli.serve.ServeDaemon;
-import io.wallsync.cli.serve.ServeMetrics;
 import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.PushObserver;
+import io.wallsync.daemon.ServeDaemon;
+import io.wallsync.daemon.ServeMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wallsync.adapters.linux.ConcurrentHostClock;
 import io.wallsync.adapters.ntp.NtpServer;
-import io.wallsync.cli.serve.DomainSpec;
-import io.wallsync.cli.serve.PushObserver;
-import io.wallsync.cli.serve.ServeDaemon;
-import io.wallsync.cli.serve.ServeMetrics;
 import io.wallsync.client.WallclockPage;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.PushObserver;
+import io.wallsync.daemon.ServeDaemon;
+import io.wallsync.daemon.ServeMetrics;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,9 +3,6 @@ package io.wallsync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wallsync.adapters.page.DomainName;
-import io.wallsync.cli.serve.DomainSpec;
-import io.wallsync.cli.serve.PushObserver;
-import io.wallsync.cli.serve.ServeDaemon;
 import io.wallsync.client.ReaderOptions;
 import io.wallsync.client.Reading;
 import io.wallsync.client.WallclockPage;
@@ -13,6 +10,9 @@ import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.PushObserver;
+import io.wallsync.daemon.ServeDaemon;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -277,10 +277,10 @@ class ServeReadCommandTest {
                 PushObserver.NONE,
                 line -> {});
         daemon.start();
-        try (io.wallsync.cli.serve.ControlServer server = io.wallsync.cli.serve.ControlServer.start(
+        try (io.wallsync.daemon.ControlServer server = io.wallsync.daemon.ControlServer.start(
                 dir,
-                new io.wallsync.cli.serve.ControlProtocol(
-                        daemon, io.wallsync.cli.serve.AccessPolicy.rootOr(java.util.Optional.empty())),
+                new io.wallsync.daemon.ControlProtocol(
+                        daemon, io.wallsync.daemon.AccessPolicy.rootOr(java.util.Optional.empty())),
                 l -> {})) {
             CommandRunner list = CommandRunner.run("control", "--dir", dir.toString(), "list");
             assertThat(list.exitCode()).isZero();

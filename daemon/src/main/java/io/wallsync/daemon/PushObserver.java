@@ -1,4 +1,4 @@
-package io.wallsync.cli.serve;
+package io.wallsync.daemon;
 
 import io.wallsync.adapters.page.DomainName;
 import io.wallsync.core.dom0.PushRecord;

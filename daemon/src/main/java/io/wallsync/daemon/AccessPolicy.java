@@ -1,4 +1,4 @@
-package io.wallsync.cli.serve;
+package io.wallsync.daemon;
 
 import java.io.IOException;
 import java.nio.file.Files;

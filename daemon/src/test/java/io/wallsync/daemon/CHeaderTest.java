@@ -1,4 +1,4 @@
-package io.wallsync.cli.serve;
+package io.wallsync.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

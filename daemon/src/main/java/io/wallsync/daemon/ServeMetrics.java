@@ -1,4 +1,4 @@
-package io.wallsync.cli.serve;
+package io.wallsync.daemon;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;

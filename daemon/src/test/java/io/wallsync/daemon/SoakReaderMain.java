@@ -1,4 +1,4 @@
-package io.wallsync.cli.serve;
+package io.wallsync.daemon;
 
 import io.wallsync.client.ReaderOptions;
 import io.wallsync.client.WallclockPage;
