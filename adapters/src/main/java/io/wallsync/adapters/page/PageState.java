@@ -1,8 +1,10 @@
 package io.wallsync.adapters.page;
 
 import io.wallsync.core.page.ClockStatus;
+import io.wallsync.core.page.ExtensionFields;
 import io.wallsync.core.page.PageLeapIndicator;
 import io.wallsync.core.page.PushReason;
+import io.wallsync.core.page.TimeOffsetSeconds;
 import java.util.Objects;
 
 /**
@@ -18,7 +20,7 @@ import java.util.Objects;
  * @param maxErrorNs maxerror in ns, or -1 when unknown
  * @param lastPushMonotonicNs CLOCK_MONOTONIC of this push
  * @param reason why this push happened
- * @param timeOffsetSec the domain's offset included in wc
+ * @param timeOffsetSec the domain's offset included in wc (any int: the s32 time_offset_sec)
  */
 public record PageState(
         ClockStatus clockStatus,
@@ -38,5 +40,20 @@ public record PageState(
         if (taiOffsetSec < Short.MIN_VALUE || taiOffsetSec > Short.MAX_VALUE) {
             throw new IllegalArgumentException("taiOffsetSec " + taiOffsetSec + " does not fit the s16 tai_offset_sec");
         }
+    }
+
+    /** These values as the page stores them (flags derived, unknown errors as 0 with their flag clear). */
+    public ExtensionFields toFields() {
+        return ExtensionFields.of(
+                clockStatus,
+                leap,
+                taiOffsetSec,
+                taiOffsetValid,
+                stepGeneration,
+                estErrorNs,
+                maxErrorNs,
+                lastPushMonotonicNs,
+                reason,
+                new TimeOffsetSeconds(timeOffsetSec));
     }
 }
