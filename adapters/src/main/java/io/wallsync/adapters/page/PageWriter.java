@@ -1,9 +1,7 @@
 package io.wallsync.adapters.page;
 
-import io.wallsync.core.abi.Seqlock;
 import io.wallsync.core.page.PageExtension;
 import io.wallsync.core.xen.SharedInfo;
-import io.wallsync.core.xen.SharedInfoLayout;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -36,7 +34,7 @@ public final class PageWriter {
      * @return true when a seqlock had been left odd (the page needed repair)
      */
     public boolean initialise(long writerPid, int heartbeatPeriodMs) {
-        boolean repaired = Seqlock.repair(sharedInfo.segment(), SharedInfoLayout.WC_VERSION_OFFSET);
+        boolean repaired = sharedInfo.repairWallclockSeqlock();
         return extension.initialise(writerPid, heartbeatPeriodMs) | repaired;
     }
 

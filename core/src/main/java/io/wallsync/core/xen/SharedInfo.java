@@ -107,6 +107,16 @@ public final class SharedInfo {
     }
 
     /**
+     * Closes a wc_version a killed writer left odd (advances it to the next even value, see
+     * {@link Seqlock#repair}). For a page reused after a crash, before the first publish.
+     *
+     * @return true when wc_version was odd
+     */
+    public boolean repairWallclockSeqlock() {
+        return Seqlock.repair(segment, WC_VERSION_OFFSET);
+    }
+
+    /**
      * Reads the wallclock with the seqlock protocol, at most {@code maxRetries + 1} attempts.
      *
      * @param maxRetries retries after the first attempt (0: a single attempt)
