@@ -129,11 +129,12 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
             throw new PageFormatException(
                     "segment has " + page.byteSize() + " bytes; a wallsync page has " + PAGE_SIZE);
         }
-        if (page.maxByteAlignment() < Long.BYTES) {
-            throw new PageFormatException("segment aligned to " + page.maxByteAlignment()
-                    + " byte(s); a page must be 8-byte aligned for atomic reads");
+        int magic;
+        try {
+            magic = new PageExtension(page).magic();
+        } catch (IllegalArgumentException e) {
+            throw new PageFormatException(e.getMessage());
         }
-        int magic = new PageExtension(page).magic();
         if (magic != MAGIC) {
             throw new PageFormatException(
                     String.format("magic is 0x%08x, expected 0x%08x (\"WYNC\"); not a wallsync page", magic, MAGIC));

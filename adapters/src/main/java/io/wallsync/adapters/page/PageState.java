@@ -4,7 +4,6 @@ import io.wallsync.core.page.ClockStatus;
 import io.wallsync.core.page.ExtensionFields;
 import io.wallsync.core.page.PageLeapIndicator;
 import io.wallsync.core.page.PushReason;
-import io.wallsync.core.page.TimeOffsetSeconds;
 import java.util.Objects;
 
 /**
@@ -42,18 +41,18 @@ public record PageState(
         }
     }
 
-    /** These values as the page stores them (flags derived, unknown errors as 0 with their flag clear). */
+    /** These values as the page stores them (flags derived; an unknown error is stored as 0, its flag clear). */
     public ExtensionFields toFields() {
-        return ExtensionFields.of(
-                clockStatus,
-                leap,
-                taiOffsetSec,
-                taiOffsetValid,
+        return new ExtensionFields(
+                clockStatus.code(),
+                leap.code(),
+                (short) taiOffsetSec,
                 stepGeneration,
-                estErrorNs,
-                maxErrorNs,
+                ExtensionFields.flagsFor(taiOffsetValid, estErrorNs, maxErrorNs),
+                Math.max(0, estErrorNs),
+                Math.max(0, maxErrorNs),
                 lastPushMonotonicNs,
-                reason,
-                new TimeOffsetSeconds(timeOffsetSec));
+                reason.code(),
+                timeOffsetSec);
     }
 }

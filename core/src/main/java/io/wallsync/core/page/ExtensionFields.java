@@ -4,7 +4,6 @@ import static io.wallsync.core.page.PageExtensionLayout.FLAG_TAI_OFFSET_VALID;
 import static io.wallsync.core.page.PageExtensionLayout.FLAG_TIME_ESTERROR_VALID;
 import static io.wallsync.core.page.PageExtensionLayout.FLAG_TIME_MAXERROR_VALID;
 
-import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -37,45 +36,16 @@ public record ExtensionFields(
         int timeOffsetSec) {
 
     /**
-     * The fields for a push, with the flags derived from what is known.
+     * The flags word for what a push knows (vmclock: a value whose flag is clear is stored as 0).
      *
-     * @param taiOffsetSec TAI - UTC; must fit the s16 field
-     * @param taiOffsetValid whether the TAI offset is known (sets TAI_OFFSET_VALID)
-     * @param estErrorNs esterror in ns, or negative when unknown (then TIME_ESTERROR_VALID is clear and 0 is stored)
-     * @param maxErrorNs maxerror in ns, or negative when unknown
+     * @param taiOffsetValid whether TAI - UTC is known (TAI_OFFSET_VALID)
+     * @param estErrorNs esterror in ns, negative when unknown (TIME_ESTERROR_VALID)
+     * @param maxErrorNs maxerror in ns, negative when unknown (TIME_MAXERROR_VALID)
      */
-    public static ExtensionFields of(
-            ClockStatus clockStatus,
-            PageLeapIndicator leap,
-            int taiOffsetSec,
-            boolean taiOffsetValid,
-            long stepGeneration,
-            long estErrorNs,
-            long maxErrorNs,
-            long lastPushMonotonicNs,
-            PushReason reason,
-            TimeOffsetSeconds timeOffset) {
-        Objects.requireNonNull(clockStatus, "clockStatus");
-        Objects.requireNonNull(leap, "leap");
-        Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(timeOffset, "timeOffset");
-        if (taiOffsetSec < Short.MIN_VALUE || taiOffsetSec > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("taiOffsetSec " + taiOffsetSec + " does not fit the s16 tai_offset_sec");
-        }
-        long flags = (taiOffsetValid ? FLAG_TAI_OFFSET_VALID : 0)
+    public static long flagsFor(boolean taiOffsetValid, long estErrorNs, long maxErrorNs) {
+        return (taiOffsetValid ? FLAG_TAI_OFFSET_VALID : 0)
                 | (estErrorNs >= 0 ? FLAG_TIME_ESTERROR_VALID : 0)
                 | (maxErrorNs >= 0 ? FLAG_TIME_MAXERROR_VALID : 0);
-        return new ExtensionFields(
-                clockStatus.code(),
-                leap.code(),
-                (short) taiOffsetSec,
-                stepGeneration,
-                flags,
-                Math.max(0, estErrorNs),
-                Math.max(0, maxErrorNs),
-                lastPushMonotonicNs,
-                reason.code(),
-                timeOffset.seconds());
     }
 
     /** clock_status decoded (UNKNOWN for a code this version does not know). */

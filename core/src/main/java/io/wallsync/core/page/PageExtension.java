@@ -2,13 +2,13 @@ package io.wallsync.core.page;
 
 import static io.wallsync.core.page.PageExtensionLayout.*;
 
+import io.wallsync.core.abi.Segments;
 import io.wallsync.core.abi.Seqlock;
 import io.wallsync.core.abi.SeqlockRetry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Objects;
 
 /**
  * Flyweight over the wallsync extension of one page (bytes 3136..3231, {@link
@@ -39,15 +39,7 @@ public final class PageExtension {
      * @throws IllegalArgumentException if shorter than a page or not 8-byte aligned
      */
     public PageExtension(MemorySegment page) {
-        Objects.requireNonNull(page, "page");
-        if (page.byteSize() < PAGE_SIZE) {
-            throw new IllegalArgumentException(
-                    "page segment has " + page.byteSize() + " bytes, expected at least " + PAGE_SIZE);
-        }
-        if (page.maxByteAlignment() < Long.BYTES) {
-            throw new IllegalArgumentException("page segment aligned to " + page.maxByteAlignment()
-                    + " byte(s): expected 8 for atomic access; map a file or allocate with an Arena");
-        }
+        Segments.requireAtomicAccess(page, PAGE_SIZE, "page");
         this.page = page;
     }
 

@@ -6,12 +6,12 @@ import static io.wallsync.core.xen.SharedInfoLayout.WC_SEC_HI_OFFSET;
 import static io.wallsync.core.xen.SharedInfoLayout.WC_SEC_OFFSET;
 import static io.wallsync.core.xen.SharedInfoLayout.WC_VERSION_OFFSET;
 
+import io.wallsync.core.abi.Segments;
 import io.wallsync.core.abi.Seqlock;
 import io.wallsync.core.abi.SeqlockRetry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
 
 /**
  * Flyweight over one Xen x86_64 {@code struct shared_info} page (xen/include/public/xen.h) held in
@@ -52,16 +52,7 @@ public final class SharedInfo {
      *     aligned
      */
     public SharedInfo(MemorySegment segment) {
-        Objects.requireNonNull(segment, "segment");
-        if (segment.byteSize() < SIZE) {
-            throw new IllegalArgumentException("shared_info segment of " + segment.byteSize()
-                    + " bytes: expected at least " + SIZE + " (sizeof(struct shared_info) on x86_64)");
-        }
-        if (segment.maxByteAlignment() < Long.BYTES) {
-            throw new IllegalArgumentException("shared_info segment aligned to " + segment.maxByteAlignment()
-                    + " byte(s): expected 8 for atomic access; allocate it with an Arena or"
-                    + " MemorySegment.ofArray(long[]), not byte[]");
-        }
+        Segments.requireAtomicAccess(segment, SIZE, "shared_info (sizeof(struct shared_info) on x86_64)");
         this.segment = segment;
     }
 

@@ -8,6 +8,7 @@ import static io.wallsync.core.xen.VcpuTimeInfoLayout.TSC_TIMESTAMP_OFFSET;
 import static io.wallsync.core.xen.VcpuTimeInfoLayout.TSC_TO_SYSTEM_MUL_OFFSET;
 import static io.wallsync.core.xen.VcpuTimeInfoLayout.VERSION_OFFSET;
 
+import io.wallsync.core.abi.Segments;
 import io.wallsync.core.abi.Seqlock;
 import io.wallsync.core.abi.SeqlockRetry;
 import io.wallsync.core.clocksource.PvclockScale;
@@ -46,15 +47,7 @@ public final class VcpuTimeInfo {
      * @throws IllegalArgumentException if shorter than 32 bytes or not 8-byte aligned
      */
     public VcpuTimeInfo(MemorySegment segment) {
-        Objects.requireNonNull(segment, "segment");
-        if (segment.byteSize() < SIZE) {
-            throw new IllegalArgumentException(
-                    "vcpu_time_info segment of " + segment.byteSize() + " bytes: expected at least " + SIZE);
-        }
-        if (segment.maxByteAlignment() < Long.BYTES) {
-            throw new IllegalArgumentException("vcpu_time_info segment aligned to " + segment.maxByteAlignment()
-                    + " byte(s): expected 8 for atomic access");
-        }
+        Segments.requireAtomicAccess(segment, SIZE, "vcpu_time_info");
         this.segment = segment;
     }
 

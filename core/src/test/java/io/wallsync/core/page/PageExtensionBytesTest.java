@@ -32,17 +32,17 @@ class PageExtensionBytesTest {
         MemorySegment seg = Bytes.zeroed(PageExtensionLayout.PAGE_SIZE);
         PageExtension ext = new PageExtension(seg);
         ext.initialise(0x1234, 1000);
-        ext.publish(ExtensionFields.of(
-                ClockStatus.SYNCHRONIZED, // 2
-                PageLeapIndicator.PRE_POS, // 1
-                37, // 0x25
-                true, // bit 0
+        ext.publish(new ExtensionFields(
+                ClockStatus.SYNCHRONIZED.code(), // 2
+                PageLeapIndicator.PRE_POS.code(), // 1
+                (short) 37, // 0x25
                 0x0102030405060708L,
-                1500, // 0x5DC, bit 5
-                -1, // unknown: 0 stored, bit 6 clear
+                ExtensionFields.flagsFor(true, 1500, -1), // bit 0 | bit 5 = 0x21
+                1500, // 0x5DC
+                0, // maxerror unknown: 0 stored, bit 6 clear
                 5_000_000_000L, // 0x12A05F200
-                PushReason.STEP, // 2
-                TimeOffsetSeconds.of(Integer.MIN_VALUE))); // -2^31 = 0x80000000
+                PushReason.STEP.code(), // 2
+                Integer.MIN_VALUE)); // -2^31 = 0x80000000
         ext.heartbeatMonotonicNs(0x0A0B0C0D0E0F1011L);
         assertThat(Bytes.hex(seg, 3136, 8)).isEqualTo("57 59 4e 43 01 00 60 00"); // "WYNC", 1, 96
         assertThat(Bytes.hex(seg, 3144, 8)).isEqualTo("02 00 00 00 02 01 25 00"); // seq 2, status, leap, tai
