@@ -48,7 +48,7 @@ import java.util.List;
  *  3200    s64   heartbeat_monotonic_ns  CLOCK_MONOTONIC of the daemon's last heartbeat
  *  3208    u32   heartbeat_period_ms     how often the daemon writes the heartbeat
  *  3212    u32   writer_pid              process id of the daemon that owns the page
- *  3216    u64x2 reserved                zero (ends the 96 bytes of extension_size)
+ *  3216    u64[2] reserved               zero (ends the 96 bytes of extension_size)
  *  3232    864   unused                  zero, up to the end of the 4096-byte page
  * </pre>
  *
