@@ -155,24 +155,24 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
 
     /** One read as a value: {@link Reading.Valid}, {@link Reading.Stale} or {@link Reading.WriterStuck}. */
     public Reading read() {
-        // One attempt first: the common case allocates no wait policy.
-        WallclockReading reading = sharedInfo.readWallclock(SeqlockRetry.ONCE);
-        BoundedWait wait = null;
-        if (!(reading instanceof WallclockReading.Value)) {
-            wait = new BoundedWait(maxWriterWaitNs);
-            reading = sharedInfo.readWallclock(wait);
+        // One attempt first: the common case allocates neither a wait policy nor a reading.
+        if (sharedInfo.readWallclock(SeqlockRetry.ONCE) instanceof WallclockReading.Value v) {
+            return reading(v);
         }
-        return switch (reading) {
-            case WallclockReading.Value v -> {
-                long nowNs = monotonic.nanos();
-                long wallNs = v.seconds() * NANOS_PER_SECOND + Integer.toUnsignedLong(v.nanos()) + nowNs;
-                long ageNs = nowNs - extension.heartbeatMonotonicNs();
-                yield ageNs > staleAfterNs
-                        ? new Reading.Stale(Duration.ofNanos(ageNs), Duration.ofNanos(staleAfterNs), wallNs, nowNs)
-                        : new Reading.Valid(wallNs, nowNs, v.version());
-            }
+        BoundedWait wait = new BoundedWait(maxWriterWaitNs);
+        return switch (sharedInfo.readWallclock(wait)) {
+            case WallclockReading.Value v -> reading(v);
             case WallclockReading.Failed f -> new Reading.WriterStuck("wc_version", f.lastVersion(), wait.waited());
         };
+    }
+
+    private Reading reading(WallclockReading.Value v) {
+        long nowNs = monotonic.nanos();
+        long wallNs = wallNs(v, nowNs);
+        long ageNs = nowNs - extension.heartbeatMonotonicNs();
+        return ageNs > staleAfterNs
+                ? new Reading.Stale(Duration.ofNanos(ageNs), Duration.ofNanos(staleAfterNs), wallNs, nowNs)
+                : new Reading.Valid(wallNs, nowNs, v.version());
     }
 
     /**
@@ -215,11 +215,23 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
 
     /** Wall time in nanoseconds since the epoch; the fast path of {@link #instant()}. */
     public long wallTimeNs() {
+        // The common case without any Reading: small enough for the JIT to inline whole, so a
+        // read allocates nothing. Anything else (odd version, stale heartbeat) goes through read().
+        if (sharedInfo.readWallclock(SeqlockRetry.ONCE) instanceof WallclockReading.Value v) {
+            long nowNs = monotonic.nanos();
+            if (nowNs - extension.heartbeatMonotonicNs() <= staleAfterNs) {
+                return wallNs(v, nowNs);
+            }
+        }
         Reading r = read();
         if (r instanceof Reading.Valid v) {
             return v.wallTimeNs();
         }
         throw new WallclockUnavailableException(r);
+    }
+
+    private static long wallNs(WallclockReading.Value v, long nowNs) {
+        return v.seconds() * NANOS_PER_SECOND + Integer.toUnsignedLong(v.nanos()) + nowNs;
     }
 
     @Override

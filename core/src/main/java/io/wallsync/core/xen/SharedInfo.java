@@ -126,10 +126,25 @@ public final class SharedInfo {
      * @return the value, or {@link WallclockReading.Failed} once {@code retry} gives up
      */
     public WallclockReading readWallclock(SeqlockRetry retry) {
-        int failed = 0;
-        int version;
-        boolean sawOdd = false;
-        do {
+        // The first attempt is kept small so that the JIT inlines it into the caller and the
+        // Value never reaches the heap (a page read allocates nothing); retries live apart.
+        int version = Seqlock.beginRead(segment, WC_VERSION_OFFSET);
+        if ((version & 1) == 0) {
+            long secLow = wcSec();
+            int nanos = wcNsec();
+            long secHigh = wcSecHi();
+            if (Seqlock.validate(segment, WC_VERSION_OFFSET, version)) {
+                return new WallclockReading.Value((secHigh << 32) | secLow, nanos, version);
+            }
+        }
+        return retryWallclock(retry);
+    }
+
+    private WallclockReading retryWallclock(SeqlockRetry retry) {
+        int failed = 1;
+        int version = wcVersion();
+        boolean sawOdd = (version & 1) != 0;
+        while (retry.again(failed, version)) {
             version = Seqlock.beginRead(segment, WC_VERSION_OFFSET);
             if ((version & 1) == 0) {
                 long secLow = wcSec();
@@ -141,7 +156,8 @@ public final class SharedInfo {
                 version = wcVersion();
             }
             sawOdd |= (version & 1) != 0;
-        } while (retry.again(++failed, version));
+            failed++;
+        }
         String why = (version & 1) != 0
                 ? "writer stuck: wc_version " + Integer.toUnsignedString(version) + " still odd after " + failed
                         + " attempts"
