@@ -70,7 +70,11 @@ public final class VmCommand implements Runnable {
         @Option(names = "--dir", paramLabel = "DIR", description = "Page directory (default as for serve).")
         Path dir;
 
-        @Option(names = "--domain", paramLabel = "NAME", required = true, description = "Domain whose wallclock the guest gets.")
+        @Option(
+                names = "--domain",
+                paramLabel = "NAME",
+                required = true,
+                description = "Domain whose wallclock the guest gets.")
         String domain;
 
         @Option(
@@ -121,8 +125,7 @@ public final class VmCommand implements Runnable {
                 if (!Files.isRegularFile(file)) {
                     throw new CommandLine.ParameterException(
                             spec.commandLine(),
-                            "--guest '" + guest + "' is neither a built-in guest " + Guests.BUILT_IN
-                                    + " nor a file");
+                            "--guest '" + guest + "' is neither a built-in guest " + Guests.BUILT_IN + " nor a file");
                 }
                 image = Files.readAllBytes(file);
             }
@@ -202,7 +205,8 @@ public final class VmCommand implements Runnable {
             };
             if (n > (VmConfig.MAX_MEMORY >> shift)) {
                 throw new CommandLine.ParameterException(
-                        spec.commandLine(), "Invalid --memory '" + memory + "': at most 1G (the page tables map 1 GiB)");
+                        spec.commandLine(),
+                        "Invalid --memory '" + memory + "': at most 1G (the page tables map 1 GiB)");
             }
             return n << shift;
         }

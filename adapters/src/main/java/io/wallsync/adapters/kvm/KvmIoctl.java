@@ -19,6 +19,7 @@ final class KvmIoctl {
     static final long KVM_CREATE_VCPU = 0xAE41L;
     /** _IOW(0xAE, 0x46, struct kvm_userspace_memory_region): 0x20 bytes. */
     static final long KVM_SET_USER_MEMORY_REGION = 0x4020AE46L;
+
     static final long KVM_SET_TSS_ADDR = 0xAE47L;
     static final long KVM_CREATE_IRQCHIP = 0xAE60L;
     /** _IOW(0xAE, 0x61, struct kvm_irq_level): 8 bytes. */

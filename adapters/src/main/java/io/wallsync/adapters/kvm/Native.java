@@ -31,14 +31,15 @@ final class Native {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
 
-    private static final MethodHandle OPEN = bind(
-            "open", FunctionDescriptor.of(INT, ValueLayout.ADDRESS, INT, INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle OPEN =
+            bind("open", FunctionDescriptor.of(INT, ValueLayout.ADDRESS, INT, INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
     /** int ioctl(int fd, unsigned long request, ...): the third argument is a long (value or pointer). */
     private static final MethodHandle IOCTL =
             bind("ioctl", FunctionDescriptor.of(INT, INT, LONG, LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MMAP = bind(
-            "mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, LONG, LONG, INT, INT, INT, LONG));
+
+    private static final MethodHandle MMAP =
+            bind("mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, LONG, LONG, INT, INT, INT, LONG));
     private static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(INT, LONG, LONG));
     private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(INT));
     private static final MethodHandle GETPID = bind("getpid", FunctionDescriptor.of(INT));

@@ -41,8 +41,8 @@ public final class ControlSocketOffset {
             try {
                 ch.connect(UnixDomainSocketAddress.of(socket));
             } catch (IOException e) {
-                throw new IOException("cannot connect to " + socket + " (" + e.getMessage()
-                        + "); is wallsync serve running?", e);
+                throw new IOException(
+                        "cannot connect to " + socket + " (" + e.getMessage() + "); is wallsync serve running?", e);
             }
             ch.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
             BufferedReader in =

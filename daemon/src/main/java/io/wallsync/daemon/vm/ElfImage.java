@@ -59,8 +59,11 @@ public final class ElfImage {
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (b.getInt(0) != 0x464c457f) {
-            throw bad(name, String.format("has magic %02x %02x %02x %02x, expected 7f 45 4c 46 (\\x7fELF)",
-                    bytes[0], bytes[1], bytes[2], bytes[3]));
+            throw bad(
+                    name,
+                    String.format(
+                            "has magic %02x %02x %02x %02x, expected 7f 45 4c 46 (\\x7fELF)",
+                            bytes[0], bytes[1], bytes[2], bytes[3]));
         }
         if (bytes[4] != ELFCLASS64) {
             throw bad(name, "has EI_CLASS " + bytes[4] + ", expected 2 (ELFCLASS64)");
@@ -87,8 +90,10 @@ public final class ElfImage {
             throw bad(name, "has e_phnum " + phnum + ", expected 1.." + MAX_PHNUM + " program headers");
         }
         if (phoff < 0 || phoff > bytes.length || (long) phnum * PHDR_SIZE > bytes.length - phoff) {
-            throw bad(name, "has program headers at " + phoff + ".." + (phoff + (long) phnum * PHDR_SIZE)
-                    + ", beyond its " + bytes.length + " bytes (truncated?)");
+            throw bad(
+                    name,
+                    "has program headers at " + phoff + ".." + (phoff + (long) phnum * PHDR_SIZE) + ", beyond its "
+                            + bytes.length + " bytes (truncated?)");
         }
         List<Segment> segments = new ArrayList<>();
         for (int i = 0; i < phnum; i++) {
@@ -97,26 +102,39 @@ public final class ElfImage {
                 continue;
             }
             Segment s = new Segment(
-                    b.getLong(o + 0x08), b.getLong(o + 0x18), b.getLong(o + 0x20), b.getLong(o + 0x28),
+                    b.getLong(o + 0x08),
+                    b.getLong(o + 0x18),
+                    b.getLong(o + 0x20),
+                    b.getLong(o + 0x28),
                     (b.getInt(o + 4) & PF_X) != 0);
             String which = "segment " + i + " (PT_LOAD)";
             if (s.fileSize() < 0 || s.memSize() < 0 || s.fileSize() > s.memSize()) {
-                throw bad(name, which + " has p_filesz " + s.fileSize() + " and p_memsz " + s.memSize()
-                        + ", expected 0 <= p_filesz <= p_memsz");
+                throw bad(
+                        name,
+                        which + " has p_filesz " + s.fileSize() + " and p_memsz " + s.memSize()
+                                + ", expected 0 <= p_filesz <= p_memsz");
             }
             if (s.fileOffset() < 0 || s.fileOffset() > bytes.length || s.fileSize() > bytes.length - s.fileOffset()) {
-                throw bad(name, which + " has file bytes " + s.fileOffset() + ".." + (s.fileOffset() + s.fileSize())
-                        + ", beyond the file's " + bytes.length + " bytes (truncated?)");
+                throw bad(
+                        name,
+                        which + " has file bytes " + s.fileOffset() + ".." + (s.fileOffset() + s.fileSize())
+                                + ", beyond the file's " + bytes.length + " bytes (truncated?)");
             }
             if (s.physAddr() < lowestLoad || s.physAddr() > memoryBytes || s.memSize() > memoryBytes - s.physAddr()) {
-                throw bad(name, String.format(
-                        "%s loads at 0x%x..0x%x, outside guest memory 0x%x..0x%x (give more --memory?)",
-                        which, s.physAddr(), s.physAddr() + s.memSize(), lowestLoad, memoryBytes));
+                throw bad(
+                        name,
+                        String.format(
+                                "%s loads at 0x%x..0x%x, outside guest memory 0x%x..0x%x (give more --memory?)",
+                                which, s.physAddr(), s.physAddr() + s.memSize(), lowestLoad, memoryBytes));
             }
             for (Segment other : segments) {
-                if (s.physAddr() < other.physAddr() + other.memSize() && other.physAddr() < s.physAddr() + s.memSize()) {
-                    throw bad(name, which + String.format(" at 0x%x overlaps the segment at 0x%x", s.physAddr(),
-                            other.physAddr()));
+                if (s.physAddr() < other.physAddr() + other.memSize()
+                        && other.physAddr() < s.physAddr() + s.memSize()) {
+                    throw bad(
+                            name,
+                            which
+                                    + String.format(
+                                            " at 0x%x overlaps the segment at 0x%x", s.physAddr(), other.physAddr()));
                 }
             }
             segments.add(s);

@@ -24,8 +24,8 @@ public final class Guests {
     public static byte[] resource(Class<?> anchor, String name) throws IOException {
         try (InputStream in = anchor.getResourceAsStream("/io/wallsync/daemon/vm/guest/" + name + ".elf")) {
             if (in == null) {
-                throw new IOException("guest " + name + " is not built into this wallsync (expected one of "
-                        + BUILT_IN + "; was the build run with gcc?)");
+                throw new IOException("guest " + name + " is not built into this wallsync (expected one of " + BUILT_IN
+                        + "; was the build run with gcc?)");
             }
             return in.readAllBytes();
         }

@@ -314,10 +314,8 @@ public final class MicroVm {
         KvmClockData after = vm.clock();
         long kvmclockNs = before.clockNs() + (after.clockNs() - before.clockNs()) / 2;
         long bootWallNs = wallNs - kvmclockNs;
-        PvclockWallClock.write(
-                memory.asSlice(gpa, PvclockWallClock.SIZE),
-                Math.floorDiv(bootWallNs, NS_PER_S),
-                (int) Math.floorMod(bootWallNs, NS_PER_S));
+        PvclockWallClock.write(memory.asSlice(gpa, PvclockWallClock.SIZE), Math.floorDiv(bootWallNs, NS_PER_S), (int)
+                Math.floorMod(bootWallNs, NS_PER_S));
         wallClockWrites.add(wallNs);
         return true;
     }

@@ -51,7 +51,8 @@ class ElfImageTest {
         refused(corrupt(b -> b.putShort(0x38, (short) 0)), "has e_phnum 0");
         refused(corrupt(b -> b.putLong(0x20, 1L << 40)), "has program headers at 1099511627776");
         // Program header 0 is at e_phoff = 64: p_paddr +0x18, p_filesz +0x20, p_memsz +0x28.
-        refused(corrupt(b -> b.putLong(64 + 0x18, 0x40000000L)),
+        refused(
+                corrupt(b -> b.putLong(64 + 0x18, 0x40000000L)),
                 "segment 0 (PT_LOAD) loads at 0x40000000..0x40000625, outside guest memory 0x100000..0x4000000");
         refused(corrupt(b -> b.putLong(64 + 0x18, 0x1000L)), "outside guest memory 0x100000");
         refused(corrupt(b -> b.putLong(64 + 0x20, 0x10000L)), "has p_filesz 65536 and p_memsz 1573");

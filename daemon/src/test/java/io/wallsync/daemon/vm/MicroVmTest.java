@@ -83,7 +83,10 @@ class MicroVmTest {
         assertThat(kvmWallNs - Instant.now().getEpochSecond() * NS).isBetween(3590 * NS, 3601 * NS);
         // CMOS: whole seconds, read before the line's first byte: within 1 s of the domain's time there.
         long cmosNs = cmosEpochSeconds(r) * NS;
-        assertThat(cmosNs).isBetween(r.line("cmos").domainWallNs() - NS - 100 * MS, r.line("cmos").domainWallNs());
+        assertThat(cmosNs)
+                .isBetween(
+                        r.line("cmos").domainWallNs() - NS - 100 * MS,
+                        r.line("cmos").domainWallNs());
     }
 
     @Test
@@ -92,8 +95,12 @@ class MicroVmTest {
         String target = "2031-05-06T07:08:09";
         long targetS = LocalDateTime.parse(target).toEpochSecond(ZoneOffset.UTC);
         long before = domain.wallNs() / NS;
-        VmReport set = boot(Guests.RTC_SET, Guests.builtIn(Guests.RTC_SET), "console=ttyS0 " + target,
-                Duration.ofSeconds(60), domain);
+        VmReport set = boot(
+                Guests.RTC_SET,
+                Guests.builtIn(Guests.RTC_SET),
+                "console=ttyS0 " + target,
+                Duration.ofSeconds(60),
+                domain);
         long after = domain.wallNs() / NS - domain.offsetSeconds.get() + 3600; // the unmoved domain time now
 
         assertThat(set.outcome()).as(set.console()).isInstanceOf(VmOutcome.Reset.class);
@@ -109,14 +116,17 @@ class MicroVmTest {
         // less up to 1 s: the offset moves by whole seconds (floor of the change) and the sub-second
         // rest stayed in the first VM's device (Mc146818Rtc.setTime), not in the domain.
         assertThat(cmos).isBetween(targetS - 1, targetS + (domain.wallNs() / NS - targetS) + 1);
-        assertThat(cmos * NS).isBetween(r.line("cmos").domainWallNs() - NS - 100 * MS, r.line("cmos").domainWallNs());
+        assertThat(cmos * NS)
+                .isBetween(
+                        r.line("cmos").domainWallNs() - NS - 100 * MS,
+                        r.line("cmos").domainWallNs());
         assertThat(Long.parseLong(r.value("kvm_wall_ns")) / NS).isBetween(targetS - 1, cmos + 1);
     }
 
     @Test
     void aGuestRunningAnUnsupportedInstructionEndsWithEmulationFailureRipAndBytes() throws Exception {
-        VmReport r = boot("int3", Guests.resource(MicroVmTest.class, "int3"), "", Duration.ofSeconds(60),
-                new FakeDomain(0));
+        VmReport r =
+                boot("int3", Guests.resource(MicroVmTest.class, "int3"), "", Duration.ofSeconds(60), new FakeDomain(0));
 
         // Before int3 the guest read port 0x99, which has no device: 0xFF, counted once.
         assertThat(r.value("port_0x99")).isEqualTo("255");
@@ -126,7 +136,9 @@ class MicroVmTest {
         assertThat(f.suberror()).isEqualTo(1); // KVM_INTERNAL_ERROR_EMULATION
         assertThat(f.bytes()[0]).isEqualTo((byte) 0xcc); // int3
         assertThat(f.exitCode()).isEqualTo(VmOutcome.EXIT_EMULATION_FAILURE);
-        assertThat(f.describe()).contains("KVM_EXIT_INTERNAL_ERROR (17)").contains(String.format("rip 0x%x", f.rip()))
+        assertThat(f.describe())
+                .contains("KVM_EXIT_INTERNAL_ERROR (17)")
+                .contains(String.format("rip 0x%x", f.rip()))
                 .contains("bytes cc ");
     }
 
