@@ -212,6 +212,9 @@ class VmCommandTest {
         assertThat(guest.exitCode()).isEqualTo(2);
         assertThat(guest.err())
                 .contains("--guest 'no-such-guest' is neither a built-in guest [wallclock-probe, rtc-set]");
+        CommandRunner cmdline = CommandRunner.run("vm", "run", "--domain", "g", "--cmdline", "a\tb");
+        assertThat(cmdline.exitCode()).isEqualTo(2);
+        assertThat(cmdline.err()).contains("the guest command line must be printable ASCII; character 1 is U+0009");
         CommandRunner none = CommandRunner.run("vm", "run");
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("Missing required option: '--domain=NAME'");

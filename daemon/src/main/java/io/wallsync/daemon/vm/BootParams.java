@@ -58,20 +58,33 @@ public final class BootParams {
     private BootParams() {}
 
     /**
+     * Checks a kernel command line: printable ASCII, shorter than {@link #COMMAND_LINE_SIZE}.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static void checkCmdline(String cmdline) {
+        for (int i = 0; i < cmdline.length(); i++) {
+            char c = cmdline.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new IllegalArgumentException(String.format(
+                        "the guest command line must be printable ASCII; character %d is U+%04X", i, (int) c));
+            }
+        }
+        if (cmdline.length() >= COMMAND_LINE_SIZE) {
+            throw new IllegalArgumentException("the guest command line has " + cmdline.length()
+                    + " bytes; Linux's COMMAND_LINE_SIZE allows " + (COMMAND_LINE_SIZE - 1));
+        }
+    }
+
+    /**
      * Writes the zero page and the command line into {@code memory} (guest-physical 0 at offset 0)
      * for a guest of {@code memoryBytes}; an initrd, if any, is already at {@code initrdAddr}.
      *
      * @throws IllegalArgumentException if the command line is too long or not ASCII
      */
     public static void write(MemorySegment memory, long memoryBytes, String cmdline, long initrdAddr, long initrdSize) {
+        checkCmdline(cmdline);
         byte[] line = cmdline.getBytes(StandardCharsets.US_ASCII);
-        if (!StandardCharsets.US_ASCII.newEncoder().canEncode(cmdline) || cmdline.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("the guest command line must be printable ASCII without NUL");
-        }
-        if (line.length >= COMMAND_LINE_SIZE) {
-            throw new IllegalArgumentException("the guest command line has " + line.length
-                    + " bytes; Linux's COMMAND_LINE_SIZE allows " + (COMMAND_LINE_SIZE - 1));
-        }
         MemorySegment bp = memory.asSlice(ADDR, 4096);
         bp.fill((byte) 0);
         bp.set(ValueLayout.JAVA_SHORT_UNALIGNED, BOOT_FLAG, (short) 0xAA55);

@@ -29,6 +29,7 @@ public record VmConfig(
             throw new IllegalArgumentException("guest memory must be a multiple of 2 MiB from 2 MiB to 1 GiB"
                     + " (the identity page tables map 1 GiB), got " + memoryBytes + " bytes");
         }
+        BootParams.checkCmdline(cmdline);
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
