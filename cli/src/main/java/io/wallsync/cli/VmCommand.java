@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -38,14 +39,57 @@ import picocli.CommandLine.Option;
             "Boot a KVM guest (one vCPU on /dev/kvm) whose kvmclock wall clock and CMOS RTC are a domain's"
                     + " wallclock, read from the page of a running wallsync serve."
         },
-        subcommands = {VmCommand.Run.class})
+        subcommands = {VmCommand.Run.class, VmCommand.Story.class})
 public final class VmCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: expected run");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: expected run or story");
+    }
+
+    @Command(
+            name = "story",
+            mixinStandardHelpOptions = true,
+            description = {
+                "The seed's story on real vCPUs: dom0's clock and Xen's wallclock start 5 h wrong (battery RTC),"
+                        + " NTP steps dom0 right at +1:00; under legacy-periodic and step-and-periodic the"
+                        + " wallclock-probe guest boots on /dev/kvm at +0:30 (before the step), +2:00 (in the window)"
+                        + " and +15:00 (after the first periodic push) with that domain's wallclock.",
+                "The table shows what each real guest read (kvm wall clock, CMOS) and its error against true"
+                        + " time. Exit status 0 when every guest reset, 1 otherwise."
+            })
+    static final class Story implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                defaultValue = "10s",
+                converter = DurationConverter.class,
+                description = "Per guest: stop the vCPU if it has not reset by then (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            List<VmStory.Row> rows;
+            try {
+                rows = VmStory.run(timeout);
+            } catch (KvmException e) {
+                spec.commandLine().getErr().println("wallsync: " + e.getMessage());
+                return 1;
+            }
+            out.print(VmStory.render(rows));
+            out.println();
+            out.println("legacy-periodic (Linux < 3.11) pushes only every 11 min: the 'window' guest, booted after the"
+                    + " NTP step, still reads the 5 h old date through real wrmsr and in/out exits;");
+            out.println("step-and-periodic pushes on the step, so it boots right.");
+            out.flush();
+            return rows.stream().allMatch(r -> r.outcome() instanceof VmOutcome.Reset) ? 0 : 1;
+        }
     }
 
     @Command(
