@@ -42,6 +42,18 @@ void put_dec2(unsigned v, int width) {
     puts(buf + i);
 }
 
+void put_datetime(const char *key, unsigned year, unsigned mon, unsigned day, unsigned hour, unsigned min,
+                  unsigned sec) {
+    const unsigned field[6] = {year, mon, day, hour, min, sec};
+    const char sep[6] = {'-', '-', 'T', ':', ':', '\n'};
+    puts(key);
+    putc('=');
+    for (int i = 0; i < 6; i++) {
+        put_dec2(field[i], i == 0 ? 4 : 2);
+        putc(sep[i]);
+    }
+}
+
 const char *cmdline(const u8 *boot_params) {
     u32 ptr = *(const volatile u32 *)(boot_params + BP_CMD_LINE_PTR);
     return ptr ? (const char *)(u64)ptr : "";

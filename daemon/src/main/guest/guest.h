@@ -30,6 +30,24 @@ void put_dec2(unsigned v, int width);
 const char *cmdline(const u8 *boot_params);
 void reset(void) __attribute__((noreturn));
 
+/* MC146818 registers and bits (include/linux/mc146818rtc.h). */
+#define RTC_SECONDS 0
+#define RTC_MINUTES 2
+#define RTC_HOURS 4
+#define RTC_DAY_OF_MONTH 7
+#define RTC_MONTH 8
+#define RTC_YEAR 9
+#define RTC_FREQ_SELECT 10
+#define RTC_CONTROL 11
+#define RTC_UIP 0x80
+#define RTC_SET 0x80
+#define RTC_DM_BINARY 0x04
+#define RTC_DIV_RESET2 0x70
+
+/* Prints "KEY=YYYY-MM-DDTHH:MM:SS\n". */
+void put_datetime(const char *key, unsigned year, unsigned mon, unsigned day, unsigned hour, unsigned min,
+                  unsigned sec);
+
 /* CMOS access as Linux's CMOS_READ/CMOS_WRITE (arch/x86/include/asm/mc146818rtc.h). */
 static inline u8 cmos_read(u8 reg) { outb(0x70, reg); return inb(0x71); }
 static inline void cmos_write(u8 val, u8 reg) { outb(0x70, reg); outb(0x71, val); }

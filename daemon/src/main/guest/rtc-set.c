@@ -3,17 +3,6 @@
  * no AMD bank select), prints what it wrote, then resets. */
 #include "guest.h"
 
-#define RTC_SECONDS 0
-#define RTC_MINUTES 2
-#define RTC_HOURS 4
-#define RTC_DAY_OF_MONTH 7
-#define RTC_MONTH 8
-#define RTC_YEAR 9
-#define RTC_FREQ_SELECT 10
-#define RTC_CONTROL 11
-#define RTC_SET 0x80
-#define RTC_DM_BINARY 0x04
-#define RTC_DIV_RESET2 0x70
 
 static int digits(const char *s, int n, unsigned *out) {
     unsigned v = 0;
@@ -72,18 +61,6 @@ void guest_main(const u8 *boot_params) {
     cmos_write(sec, RTC_SECONDS);
     cmos_write(save_control, RTC_CONTROL);
     cmos_write(save_freq_select, RTC_FREQ_SELECT);
-    puts("rtc_set=");
-    put_dec2(f[0], 4);
-    putc('-');
-    put_dec2(f[1], 2);
-    putc('-');
-    put_dec2(f[2], 2);
-    putc('T');
-    put_dec2(f[3], 2);
-    putc(':');
-    put_dec2(f[4], 2);
-    putc(':');
-    put_dec2(f[5], 2);
-    putc('\n');
+    put_datetime("rtc_set", f[0], f[1], f[2], f[3], f[4], f[5]);
     reset();
 }

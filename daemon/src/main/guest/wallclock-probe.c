@@ -99,16 +99,6 @@ static void kvm_wallclock(void) {
     putc('\n');
 }
 
-#define RTC_SECONDS 0
-#define RTC_MINUTES 2
-#define RTC_HOURS 4
-#define RTC_DAY_OF_MONTH 7
-#define RTC_MONTH 8
-#define RTC_YEAR 9
-#define RTC_FREQ_SELECT 10
-#define RTC_CONTROL 11
-#define RTC_UIP 0x80
-#define RTC_DM_BINARY 0x04
 
 static void udelay_approx(void) {
     for (volatile int i = 0; i < 100; i++) {
@@ -153,19 +143,7 @@ static void cmos_time(void) {
         year = bcd2bin(year);
     }
     if (year <= 69) year += 100; /* tm_year: years since 1900 */
-    puts("cmos=");
-    put_dec2(1900 + year, 4);
-    putc('-');
-    put_dec2(mon, 2);
-    putc('-');
-    put_dec2(mday, 2);
-    putc('T');
-    put_dec2(hour, 2);
-    putc(':');
-    put_dec2(min, 2);
-    putc(':');
-    put_dec2(sec, 2);
-    putc('\n');
+    put_datetime("cmos", 1900 + year, mon, mday, hour, min, sec);
 }
 
 void guest_main(const u8 *boot_params) {

@@ -7,6 +7,7 @@ import io.wallsync.adapters.kvm.KvmException;
 import io.wallsync.adapters.kvm.KvmExit;
 import io.wallsync.adapters.kvm.KvmVcpu;
 import io.wallsync.adapters.kvm.KvmVm;
+import io.wallsync.core.kvm.PvclockWallClock;
 import io.wallsync.core.rtc.Mc146818;
 import io.wallsync.core.rtc.Mc146818Rtc;
 import io.wallsync.core.rtc.RtcIrqListener;
@@ -314,8 +315,8 @@ public final class MicroVm {
         KvmClockData after = vm.clock();
         long kvmclockNs = before.clockNs() + (after.clockNs() - before.clockNs()) / 2;
         long bootWallNs = wallNs - kvmclockNs;
-        PvclockWallClock.write(memory.asSlice(gpa, PvclockWallClock.SIZE), Math.floorDiv(bootWallNs, NS_PER_S), (int)
-                Math.floorMod(bootWallNs, NS_PER_S));
+        new PvclockWallClock(memory.asSlice(gpa, PvclockWallClock.SIZE))
+                .write(Math.floorDiv(bootWallNs, NS_PER_S), (int) Math.floorMod(bootWallNs, NS_PER_S));
         wallClockWrites.add(wallNs);
         return true;
     }

@@ -41,24 +41,6 @@ class DevicesTest {
     }
 
     @Test
-    void wallClockVersionGoesOddThenEvenAsKvmWriteWallClock() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment wc = arena.allocate(12);
-            // version 0: ++ -> 1 (odd, while writing), then 2.
-            PvclockWallClock.write(wc, 1_700_000_000L, 123_456_789);
-            assertThat(wc.get(ValueLayout.JAVA_INT, 0)).isEqualTo(2);
-            assertThat(wc.get(ValueLayout.JAVA_INT, 4)).isEqualTo(1_700_000_000);
-            assertThat(wc.get(ValueLayout.JAVA_INT, 8)).isEqualTo(123_456_789);
-            // junk odd version 5: ++ -> 6, ++ -> 7 (odd), then 8.
-            wc.set(ValueLayout.JAVA_INT, 0, 5);
-            PvclockWallClock.write(wc, 4_000_000_000L, 0);
-            assertThat(wc.get(ValueLayout.JAVA_INT, 0)).isEqualTo(8);
-            // sec is the low 32 bits (u32; wraps in 2106): 4e9 as an unsigned int.
-            assertThat(Integer.toUnsignedLong(wc.get(ValueLayout.JAVA_INT, 4))).isEqualTo(4_000_000_000L);
-        }
-    }
-
-    @Test
     void bootParamsCarryTheSetupHeaderE820AndCommandLine() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment mem = arena.allocate(0x30000);

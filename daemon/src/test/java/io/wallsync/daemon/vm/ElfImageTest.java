@@ -51,11 +51,15 @@ class ElfImageTest {
         refused(corrupt(b -> b.putShort(0x38, (short) 0)), "has e_phnum 0");
         refused(corrupt(b -> b.putLong(0x20, 1L << 40)), "has program headers at 1099511627776");
         // Program header 0 is at e_phoff = 64: p_paddr +0x18, p_filesz +0x20, p_memsz +0x28.
+        // The code segment's own p_memsz (it changes with the guest's code): program header 0 +0x28.
+        long memsz = ByteBuffer.wrap(probe()).order(ByteOrder.LITTLE_ENDIAN).getLong(64 + 0x28);
         refused(
                 corrupt(b -> b.putLong(64 + 0x18, 0x40000000L)),
-                "segment 0 (PT_LOAD) loads at 0x40000000..0x40000625, outside guest memory 0x100000..0x4000000");
+                String.format(
+                        "segment 0 (PT_LOAD) loads at 0x40000000..0x%x, outside guest memory 0x100000..0x4000000",
+                        0x40000000L + memsz));
         refused(corrupt(b -> b.putLong(64 + 0x18, 0x1000L)), "outside guest memory 0x100000");
-        refused(corrupt(b -> b.putLong(64 + 0x20, 0x10000L)), "has p_filesz 65536 and p_memsz 1573");
+        refused(corrupt(b -> b.putLong(64 + 0x20, 0x10000L)), "has p_filesz 65536 and p_memsz " + memsz);
         refused(corrupt(b -> b.putLong(0x18, 0x200000L)), "has e_entry 0x200000, outside every executable PT_LOAD");
         refused(corrupt(b -> b.putInt(64, 6).putInt(64 + 56, 6)), "has no PT_LOAD segment: nothing to load");
     }
