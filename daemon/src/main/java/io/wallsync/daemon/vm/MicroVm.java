@@ -66,6 +66,11 @@ public final class MicroVm {
     static final int APIC_LVT_NMI = 0x400;
     static final int KVM_SYSTEM_EVENT_RESET = 2;
     private static final int RIP_BYTES = 16;
+    /** At most this many KVM_GET_CLOCK brackets around the wall read... */
+    private static final int CLOCK_PAIR_TRIES = 8;
+    /** ...stopping at the first no wider than this. */
+    private static final long CLOCK_PAIR_GOOD_NS = 50_000;
+
     private static final long NS_PER_S = 1_000_000_000L;
 
     private final VmConfig config;
@@ -302,7 +307,8 @@ public final class MicroVm {
     /**
      * kvm_write_wall_clock (arch/x86/kvm/x86.c) with the domain's wallclock in place of host
      * realtime: version made odd, {sec, nsec} = wall time at kvmclock 0, version made even. The
-     * kvmclock is read on both sides of the wallclock read and the midpoint used.
+     * kvmclock is read on both sides of the wallclock read and the midpoint of the tightest bracket
+     * used.
      *
      * @return false if the structure is not inside guest memory
      */
@@ -310,10 +316,22 @@ public final class MicroVm {
         if (gpa < 0 || gpa > config.memoryBytes() - PvclockWallClock.SIZE) {
             return false;
         }
-        KvmClockData before = vm.clock();
-        long wallNs = domain.wallNs();
-        KvmClockData after = vm.clock();
-        long kvmclockNs = before.clockNs() + (after.clockNs() - before.clockNs()) / 2;
+        // Pair the domain's wall time with the kvmclock: bracket the wall read by two KVM_GET_CLOCKs
+        // and keep the tightest of a few tries (a preempted try has a wide bracket), using its midpoint.
+        long wallNs = 0;
+        long kvmclockNs = 0;
+        long bestSpreadNs = Long.MAX_VALUE;
+        for (int i = 0; i < CLOCK_PAIR_TRIES && bestSpreadNs > CLOCK_PAIR_GOOD_NS; i++) {
+            KvmClockData before = vm.clock();
+            long w = domain.wallNs();
+            KvmClockData after = vm.clock();
+            long spreadNs = after.clockNs() - before.clockNs();
+            if (spreadNs < bestSpreadNs) {
+                bestSpreadNs = spreadNs;
+                wallNs = w;
+                kvmclockNs = before.clockNs() + spreadNs / 2;
+            }
+        }
         long bootWallNs = wallNs - kvmclockNs;
         new PvclockWallClock(memory.asSlice(gpa, PvclockWallClock.SIZE))
                 .write(Math.floorDiv(bootWallNs, NS_PER_S), (int) Math.floorMod(bootWallNs, NS_PER_S));
