@@ -84,6 +84,7 @@ public final class MicroVm {
     private final List<Long> wallClockWrites = new ArrayList<>();
     private final Map<Integer, Integer> unknownPorts = new TreeMap<>();
     private boolean resetRequested;
+    private long irq8Raises;
 
     private MicroVm(VmConfig config, DomainClock domain, OutputStream sink) {
         this.config = config;
@@ -163,7 +164,8 @@ public final class MicroVm {
                     exits,
                     t1 - t0,
                     t2 - t1,
-                    rtcTime.offsetMovedSeconds());
+                    rtcTime.offsetMovedSeconds(),
+                    irq8Raises);
         }
     }
 
@@ -339,7 +341,7 @@ public final class MicroVm {
         return true;
     }
 
-    private static RtcIrqListener irq8(KvmVm vm) {
+    private RtcIrqListener irq8(KvmVm vm) {
         return new RtcIrqListener() {
             @Override
             public void raise() {
@@ -352,6 +354,9 @@ public final class MicroVm {
             }
 
             private void line(boolean high) {
+                if (high) {
+                    irq8Raises++;
+                }
                 try {
                     vm.irqLine(Mc146818.RTC_ISA_IRQ, high);
                 } catch (KvmException e) {

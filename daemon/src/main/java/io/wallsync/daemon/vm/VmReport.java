@@ -15,6 +15,7 @@ import java.util.Map;
  * @param setupNs from opening /dev/kvm to the first KVM_RUN
  * @param runNs from the first KVM_RUN to the end (boot-to-reset for a guest that resets)
  * @param offsetMovedSeconds how far the guest's RTC writes moved the domain's offset
+ * @param irq8Raises how often the RTC drove IRQ 8 high (each a KVM_IRQ_LINE to the in-kernel PIC/IOAPIC)
  */
 public record VmReport(
         VmOutcome outcome,
@@ -25,7 +26,8 @@ public record VmReport(
         long exits,
         long setupNs,
         long runNs,
-        long offsetMovedSeconds) {
+        long offsetMovedSeconds,
+        long irq8Raises) {
 
     /** One console line (without its newline) and the domain's wall time at its first byte. */
     public record ConsoleLine(String text, long domainWallNs) {}

@@ -143,6 +143,21 @@ class MicroVmTest {
     }
 
     @Test
+    void thePeriodicInterruptFlagRaisesIrq8ThroughKvmIrqLine() throws Exception {
+        VmReport r = boot(
+                "rtc-irq",
+                Guests.resource(MicroVmTest.class, "rtc-irq"),
+                "",
+                Duration.ofSeconds(60),
+                new FakeDomain(0));
+
+        assertThat(r.outcome()).as(r.console()).isInstanceOf(VmOutcome.Reset.class);
+        // Register C as the guest read it: IRQF 0x80 | PF 0x40 = 0xc0 = 192 (UF/AF off: UIE, AIE clear).
+        assertThat(r.value("reg_c")).isEqualTo("192");
+        assertThat(r.irq8Raises()).isPositive();
+    }
+
+    @Test
     void aGuestThatNeverResetsIsStoppedAtTheTimeout() throws Exception {
         Duration timeout = Duration.ofMillis(1500);
         VmReport r = boot("spin", Guests.resource(MicroVmTest.class, "spin"), "", timeout, new FakeDomain(0));
