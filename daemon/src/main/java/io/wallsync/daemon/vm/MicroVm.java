@@ -148,7 +148,9 @@ public final class MicroVm {
                     }
                 }
             } finally {
+                // A kick still running must finish before the vCPU's kvm_run is unmapped below.
                 watchdog.shutdownNow();
+                awaitQuietly(watchdog);
             }
             long t2 = System.nanoTime();
             if (!line.isEmpty()) {
@@ -166,6 +168,22 @@ public final class MicroVm {
                     t2 - t1,
                     rtcTime.offsetMovedSeconds(),
                     irq8Raises);
+        }
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService watchdog) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (watchdog.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
