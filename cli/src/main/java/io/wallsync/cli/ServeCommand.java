@@ -1,6 +1,5 @@
 package io.wallsync.cli;
 
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.wallsync.adapters.linux.ClockStepWatcher;
 import io.wallsync.adapters.linux.LinuxHostClock;
 import io.wallsync.adapters.linux.MonotonicClocks;
@@ -17,6 +16,7 @@ import io.wallsync.daemon.AccessPolicy;
 import io.wallsync.daemon.ControlProtocol;
 import io.wallsync.daemon.ControlServer;
 import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.MetricsHttpServer;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import io.wallsync.daemon.ServeMetrics;
@@ -171,9 +171,9 @@ public final class ServeCommand implements Callable<Integer> {
         log.accept("serving " + specs.size() + " domain(s) in " + pageDir + ", period " + period + ", heartbeat "
                 + heartbeat);
 
-        HTTPServer http = metricsPort == null ? null : metrics.serve(metricsPort);
+        MetricsHttpServer http = metricsPort == null ? null : metrics.serve(metricsPort, log);
         if (http != null) {
-            log.accept("metrics on http://127.0.0.1:" + http.getPort() + "/metrics");
+            log.accept("metrics on http://127.0.0.1:" + http.port() + "/metrics");
         }
         ControlServer control = noControl
                 ? null
@@ -234,7 +234,7 @@ public final class ServeCommand implements Callable<Integer> {
     private static void shutdown(
             ServeDaemon daemon,
             ControlServer control,
-            HTTPServer http,
+            MetricsHttpServer http,
             ClockStepWatcher watcher,
             HostClock host,
             java.util.function.Consumer<String> log) {

@@ -130,6 +130,21 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    static {
+        // Loading a class can need a file descriptor (a class file in a directory): the classes of
+        // the paths taken when the process is out of descriptors are loaded before that can happen.
+        for (Class<?> c : List.of(
+                Accepted.Failed.class,
+                Accepted.NoneWaiting.class,
+                Accepted.Connection.class,
+                Connection.class,
+                Completed.class,
+                RateLimitedLog.class,
+                ControlProtocol.Answer.class)) {
+            c.getName();
+        }
+    }
+
     private ControlServer(
             Path socketPath,
             ControlProtocol protocol,
@@ -212,66 +227,71 @@ public final class ControlServer implements AutoCloseable {
         List<Connection> polled = new ArrayList<>();
         try {
             while (!stopping) {
-                long now = System.nanoTime();
-                boolean acceptPaused = now - acceptPausedUntilNs < 0;
-                int count = 2 + connections.size();
-                if (fds.length < count) {
-                    fds = new int[count * 2];
-                    events = new short[count * 2];
-                    revents = new short[count * 2];
-                }
-                fds[0] = wakeFd;
-                events[0] = UnixStreamSockets.POLLIN;
-                // A paused listening socket is polled for nothing (fd -1 is skipped by poll(2)).
-                fds[1] = acceptPaused ? -1 : listenFd;
-                events[1] = UnixStreamSockets.POLLIN;
-                polled.clear();
-                long nextDeadline = acceptPaused ? acceptPausedUntilNs : now + 1_000_000_000L;
-                int n = 2;
-                for (Connection c : connections.values()) {
-                    short want = 0;
-                    if (c.out != null) {
-                        want = UnixStreamSockets.POLLOUT;
-                    } else if (!c.busy && !c.eof) {
-                        want = UnixStreamSockets.POLLIN;
+                try {
+                    long now = System.nanoTime();
+                    boolean acceptPaused = now - acceptPausedUntilNs < 0;
+                    int count = 2 + connections.size();
+                    if (fds.length < count) {
+                        fds = new int[count * 2];
+                        events = new short[count * 2];
+                        revents = new short[count * 2];
                     }
-                    fds[n] = c.fd;
-                    events[n] = want;
-                    polled.add(c);
-                    n++;
-                    if (!c.busy && c.deadlineNs - nextDeadline < 0) {
-                        nextDeadline = c.deadlineNs;
+                    fds[0] = wakeFd;
+                    events[0] = UnixStreamSockets.POLLIN;
+                    // A paused listening socket is polled for nothing (fd -1 is skipped by poll(2)).
+                    fds[1] = acceptPaused ? -1 : listenFd;
+                    events[1] = UnixStreamSockets.POLLIN;
+                    polled.clear();
+                    long nextDeadline = acceptPaused ? acceptPausedUntilNs : now + 1_000_000_000L;
+                    int n = 2;
+                    for (Connection c : connections.values()) {
+                        short want = 0;
+                        if (c.out != null) {
+                            want = UnixStreamSockets.POLLOUT;
+                        } else if (!c.busy && !c.eof) {
+                            want = UnixStreamSockets.POLLIN;
+                        }
+                        fds[n] = c.fd;
+                        events[n] = want;
+                        polled.add(c);
+                        n++;
+                        if (!c.busy && c.deadlineNs - nextDeadline < 0) {
+                            nextDeadline = c.deadlineNs;
+                        }
                     }
-                }
-                int timeoutMs = (int) Math.max(1, Math.min(1000, (nextDeadline - now + 999_999) / 1_000_000));
-                sockets.poll(fds, events, revents, n, timeoutMs);
-                if ((revents[0] & UnixStreamSockets.POLLIN) != 0) {
-                    sockets.drain(wakeFd);
-                }
-                Completed done;
-                while ((done = completed.poll()) != null) {
-                    answerReady(done.connection(), done.answer());
-                }
-                for (int i = 0; i < polled.size(); i++) {
-                    Connection c = polled.get(i);
-                    if (!c.closed && revents[i + 2] != 0) {
-                        serviceConnection(c, revents[i + 2]);
+                    int timeoutMs = (int) Math.max(1, Math.min(1000, (nextDeadline - now + 999_999) / 1_000_000));
+                    sockets.poll(fds, events, revents, n, timeoutMs);
+                    if ((revents[0] & UnixStreamSockets.POLLIN) != 0) {
+                        sockets.drain(wakeFd);
                     }
-                }
-                if (!acceptPaused && (revents[1] & UnixStreamSockets.POLLIN) != 0) {
-                    long pause = acceptSome();
-                    if (pause > 0) {
-                        backoffNs = backoffNs == 0 ? BACKOFF_MIN_NS : Math.min(BACKOFF_MAX_NS, backoffNs * 2);
-                        acceptPausedUntilNs = System.nanoTime() + backoffNs;
-                    } else {
-                        backoffNs = 0;
+                    Completed done;
+                    while ((done = completed.poll()) != null) {
+                        answerReady(done.connection(), done.answer());
                     }
+                    for (int i = 0; i < polled.size(); i++) {
+                        Connection c = polled.get(i);
+                        if (!c.closed && revents[i + 2] != 0) {
+                            serviceConnection(c, revents[i + 2]);
+                        }
+                    }
+                    if (!acceptPaused && (revents[1] & UnixStreamSockets.POLLIN) != 0) {
+                        long pause = acceptSome();
+                        if (pause > 0) {
+                            backoffNs = backoffNs == 0 ? BACKOFF_MIN_NS : Math.min(BACKOFF_MAX_NS, backoffNs * 2);
+                            acceptPausedUntilNs = System.nanoTime() + backoffNs;
+                        } else {
+                            backoffNs = 0;
+                        }
+                    }
+                    expire(System.nanoTime());
+                    limitedLog.flush();
+                } catch (RuntimeException | LinkageError e) {
+                    // A bug, or a class that could not be loaded while out of descriptors: the
+                    // socket keeps serving after a pause.
+                    limitedLog.log("control: loop errors", "control: error in the control socket loop: " + e);
+                    sleepQuietly(100);
                 }
-                expire(System.nanoTime());
-                limitedLog.flush();
             }
-        } catch (RuntimeException e) {
-            log.accept("control socket loop failed: " + e + "; the control socket is closed");
         } finally {
             for (Connection c : List.copyOf(connections.values())) {
                 drop(c);
@@ -508,6 +528,14 @@ public final class ControlServer implements AutoCloseable {
             unprivileged--;
         }
         sockets.close(c.fd);
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String seconds(Duration d) {

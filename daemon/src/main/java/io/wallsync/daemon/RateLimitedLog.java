@@ -23,6 +23,12 @@ public final class RateLimitedLog {
         long suppressed;
     }
 
+    static {
+        // Loading a class can need a file descriptor (a class file in a directory); a process out of
+        // descriptors must still be able to log that, so the class is loaded now.
+        Entry.class.getName();
+    }
+
     public RateLimitedLog(Consumer<String> log, MonotonicClock clock, long intervalNs) {
         this.log = log;
         this.clock = clock;

@@ -129,4 +129,23 @@ class ControlTest {
         }
         assertThat(dir.resolve(ControlServer.SOCKET_NAME)).doesNotExist();
     }
+
+    @Test
+    void bindErrorsNameTheSocketPathAndTheCause() throws Exception {
+        ControlProtocol protocol = new ControlProtocol(null, AccessPolicy.rootOr(Optional.empty()));
+        Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> ControlServer.start(missing, protocol, l -> {}))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("control socket: cannot bind " + missing.resolve(ControlServer.SOCKET_NAME)
+                        + ": ENOENT: No such file or directory");
+        Files.writeString(dir.resolve(ControlServer.SOCKET_NAME), "not a socket");
+        assertThatThrownBy(() -> ControlServer.start(dir, protocol, l -> {}))
+                .hasMessage("cannot bind control socket " + dir.resolve(ControlServer.SOCKET_NAME)
+                        + ": it exists and is not a socket; refusing to replace it");
+        // sun_path holds 107 bytes and a NUL (include/uapi/linux/un.h: UNIX_PATH_MAX 108).
+        Path deep = Files.createDirectories(dir.resolve("d".repeat(120)));
+        assertThatThrownBy(() -> ControlServer.start(deep, protocol, l -> {}))
+                .hasMessageContaining("a Unix socket path holds at most 107 (use a shorter --dir)")
+                .hasMessageContaining(deep.resolve(ControlServer.SOCKET_NAME).toString());
+    }
 }
