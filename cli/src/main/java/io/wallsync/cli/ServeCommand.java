@@ -110,6 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<DomainSpec> specs = new ArrayList<>();
+        AccessPolicy policy;
         try {
             Set<DomainName> seen = new HashSet<>();
             for (String d : domains) {
@@ -130,6 +131,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (heartbeat.toMillis() < 1) {
                 throw new IllegalArgumentException("--heartbeat must be at least 1ms");
             }
+            policy = AccessPolicy.checked(Optional.ofNullable(controlGroup));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -171,16 +173,18 @@ public final class ServeCommand implements Callable<Integer> {
         log.accept("serving " + specs.size() + " domain(s) in " + pageDir + ", period " + period + ", heartbeat "
                 + heartbeat);
 
-        MetricsHttpServer http = metricsPort == null ? null : metrics.serve(metricsPort, log);
+        MetricsHttpServer http;
+        ControlServer control;
+        try {
+            http = metricsPort == null ? null : metrics.serve(metricsPort, log);
+            control = noControl ? null : ControlServer.start(pageDir, new ControlProtocol(daemon, policy), log);
+        } catch (java.io.IOException | RuntimeException e) {
+            daemon.close(); // a bind error (it names the port or path and the cause) ends serve: exit 1
+            throw e;
+        }
         if (http != null) {
             log.accept("metrics on http://127.0.0.1:" + http.port() + "/metrics");
         }
-        ControlServer control = noControl
-                ? null
-                : ControlServer.start(
-                        pageDir,
-                        new ControlProtocol(daemon, AccessPolicy.rootOr(Optional.ofNullable(controlGroup))),
-                        log);
         if (control != null) {
             log.accept("control socket " + control.socketPath());
         }
