@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wallsync.core.port.HostClock;
-import io.wallsync.core.port.LeapIndicator;
-import io.wallsync.core.port.SyncState;
 import io.wallsync.daemon.AccessPolicy;
 import io.wallsync.daemon.ControlProtocol;
 import io.wallsync.daemon.ControlServer;
 import io.wallsync.daemon.DomainSpec;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
@@ -28,8 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,17 +38,7 @@ class ReadControlCommandTest {
     @TempDir
     Path tmp;
 
-    private static final HostClock HOST = new HostClock() {
-        @Override
-        public long realtimeNs() {
-            return System.nanoTime() + W_NS;
-        }
-
-        @Override
-        public SyncState syncState() {
-            return new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE);
-        }
-    };
+    private static final HostClock HOST = ServeReadCommandTest.unsyncedHostAt(new AtomicLong(W_NS));
 
     private static ServeDaemon daemon(Path dir, Duration heartbeat) throws Exception {
         ServeDaemon d = new ServeDaemon(
@@ -138,29 +124,23 @@ class ReadControlCommandTest {
         Path dir = tmp.resolve("pages");
         ServeDaemon first = daemon(dir, Duration.ofMillis(50));
         ServeDaemon second = null;
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CompletableFuture<Integer> watch = CompletableFuture.supplyAsync(() -> {
-            var cl = WallsyncCommand.commandLine();
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            return cl.execute(
-                    "read", "--dir", dir.toString(), "--domain", "web", "--watch", "--steps", "1", "--poll", "20ms");
-        });
+        CommandRunner.Running watch = CommandRunner.start(
+                "read", "--dir", dir.toString(), "--domain", "web", "--watch", "--steps", "1", "--poll", "20ms");
         try {
-            awaitOutput(out, "generation=1", watch);
+            watch.awaitOutput("generation=1");
             // The heartbeats stop: with a 50 ms period the reader's bound is max(1 s, 3 x 50 ms) = 1 s.
             first.close();
-            awaitOutput(out, " stale: wallclock page is stale: daemon heartbeat ", watch);
-            assertThat(out.toString()).contains("limit 1000 ms (is wallsync serve running?)");
+            watch.awaitOutput(" stale: wallclock page is stale: daemon heartbeat ");
+            assertThat(watch.out().toString()).contains("limit 1000 ms (is wallsync serve running?)");
             // A daemon again on the same directory: the page is reused in place, heartbeats resume.
             second = daemon(dir, Duration.ofMillis(50));
-            awaitOutput(out, " recovered: daemon heartbeat ", watch);
-            if (!watch.isDone()) {
+            watch.awaitOutput(" recovered: daemon heartbeat ");
+            if (!watch.exit().isDone()) {
                 second.clockWasSet(); // a step ends the watch (--steps 1) if the restart made none
             }
-            assertThat(watch.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
-            List<String> lines = out.toString().lines().toList();
+            CommandRunner r = watch.finish();
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            List<String> lines = r.out().lines().toList();
             assertThat(lines.get(0)).contains("generation=1").contains("offset=60s");
             assertThat(lines.get(1)).contains(" stale: ");
             assertThat(lines.get(2)).contains(" recovered: daemon heartbeat ").contains("(limit 1000 ms)");
@@ -225,29 +205,24 @@ class ReadControlCommandTest {
         Path dir = tmp.resolve("pages");
         ServeDaemon d = daemon(dir, Duration.ofMillis(50));
         try {
-            StringWriter out = new StringWriter();
-            CompletableFuture<Integer> watch = CompletableFuture.supplyAsync(() -> {
-                var cl = WallsyncCommand.commandLine();
-                cl.setOut(new PrintWriter(out, true));
-                cl.setErr(new PrintWriter(new StringWriter(), true));
-                return cl.execute(
-                        "read",
-                        "--dir",
-                        dir.toString(),
-                        "--domain",
-                        "web",
-                        "--watch",
-                        "--json",
-                        "--steps",
-                        "1",
-                        "--poll",
-                        "10ms");
-            });
-            awaitOutput(out, "\"event\":\"reading\"", watch);
+            CommandRunner.Running watch = CommandRunner.start(
+                    "read",
+                    "--dir",
+                    dir.toString(),
+                    "--domain",
+                    "web",
+                    "--watch",
+                    "--json",
+                    "--steps",
+                    "1",
+                    "--poll",
+                    "10ms");
+            watch.awaitOutput("\"event\":\"reading\"");
             d.call(p -> p.setTimeOffset(new io.wallsync.adapters.page.DomainName("web"), 3660));
-            assertThat(watch.get(30, TimeUnit.SECONDS)).isZero();
+            CommandRunner r = watch.finish();
+            assertThat(r.exitCode()).as(r.err()).isZero();
             List<JsonNode> events = new ArrayList<>();
-            for (String line : out.toString().lines().toList()) {
+            for (String line : r.out().lines().toList()) {
                 events.add(JSON.readTree(line));
             }
             assertThat(events).hasSize(2);
@@ -318,18 +293,6 @@ class ReadControlCommandTest {
             assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.err())
                     .contains("wallsync: cannot serve metrics on 127.0.0.1:" + port + ": Address already in use");
-        }
-    }
-
-    /** Waits (up to 30 s) until {@code out} contains {@code text}; fails early if the command ended. */
-    private static void awaitOutput(StringWriter out, String text, CompletableFuture<Integer> command)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!out.toString().contains(text)) {
-            if (command.isDone() || System.nanoTime() > deadline) {
-                throw new AssertionError("read --watch did not print '" + text + "'; it printed:\n" + out);
-            }
-            Thread.sleep(5);
         }
     }
 }

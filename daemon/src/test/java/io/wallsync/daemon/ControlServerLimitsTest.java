@@ -33,15 +33,7 @@ class ControlServerLimitsTest {
 
     @BeforeEach
     void startDaemon() throws Exception {
-        FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
-        daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
-                host,
-                host,
-                PushObserver.NONE,
-                line -> {});
-        daemon.start();
+        daemon = ControlServerMain.webDaemon(dir);
     }
 
     @AfterEach

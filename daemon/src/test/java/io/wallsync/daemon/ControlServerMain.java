@@ -18,6 +18,20 @@ import java.util.Optional;
 public final class ControlServerMain {
     private ControlServerMain() {}
 
+    /** A started daemon with one domain {@code web} (offset 0) on a live fake host, heartbeat 1 s. */
+    static ServeDaemon webDaemon(Path dir) throws java.io.IOException {
+        FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
+        ServeDaemon daemon = new ServeDaemon(
+                new ServeDaemon.Config(
+                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
+                host,
+                host,
+                PushObserver.NONE,
+                line -> {});
+        daemon.start();
+        return daemon;
+    }
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         ControlServer.Limits d = ControlServer.Limits.DEFAULTS;
@@ -29,15 +43,7 @@ public final class ControlServerMain {
                         d.idleTimeout(),
                         d.requestTimeout())
                 : d;
-        FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
-        ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
-                host,
-                host,
-                PushObserver.NONE,
-                line -> {});
-        daemon.start();
+        ServeDaemon daemon = webDaemon(dir);
         java.util.function.Consumer<String> log = line -> {
             synchronized (System.out) {
                 System.out.println(Instant.now() + " " + line);

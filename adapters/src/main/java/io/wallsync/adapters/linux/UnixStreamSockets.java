@@ -59,9 +59,9 @@ public final class UnixStreamSockets implements AutoCloseable {
     public static final int ECONNABORTED = 103;
     public static final int ENOBUFS = 105;
 
-    static final int SUN_PATH_OFFSET = 2;
-    static final int SUN_PATH_BYTES = 108;
-    static final int SOCKADDR_UN_BYTES = SUN_PATH_OFFSET + SUN_PATH_BYTES;
+    static final int SUN_PATH_OFFSET = UnixDatagramSender.SUN_PATH_OFFSET;
+    static final int SUN_PATH_BYTES = UnixDatagramSender.SUN_PATH_BYTES;
+    static final int SOCKADDR_UN_BYTES = UnixDatagramSender.SOCKADDR_UN_BYTES;
     static final int UCRED_BYTES = 12;
     static final int POLLFD_BYTES = 8;
 
@@ -92,22 +92,16 @@ public final class UnixStreamSockets implements AutoCloseable {
                     ValueLayout.JAVA_INT,
                     ValueLayout.ADDRESS,
                     ValueLayout.ADDRESS));
-    private static final MethodHandle RECV = Libc.bindWithErrno(
-            "recv",
-            FunctionDescriptor.of(
-                    ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS,
-                    ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT));
-    private static final MethodHandle SEND = Libc.bindWithErrno(
-            "send",
-            FunctionDescriptor.of(
-                    ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS,
-                    ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT));
+    /** ssize_t recv(int, void *, size_t, int) and send(...) alike. */
+    private static final FunctionDescriptor SEND_RECV = FunctionDescriptor.of(
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT);
+
+    private static final MethodHandle RECV = Libc.bindWithErrno("recv", SEND_RECV);
+    private static final MethodHandle SEND = Libc.bindWithErrno("send", SEND_RECV);
     private static final MethodHandle EVENTFD = Libc.bindWithErrno(
             "eventfd", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle WRITE = Libc.bindWithErrno(
