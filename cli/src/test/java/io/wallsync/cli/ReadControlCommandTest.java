@@ -276,9 +276,11 @@ class ReadControlCommandTest {
     }
 
     @Test
-    void serveRejectsAControlGroupThatDoesNotExistByName() {
-        CommandRunner r =
-                CommandRunner.run("serve", "--dir", tmp.toString(), "--control-group", "nosuchgroup-wallsync");
+    void serveRejectsAControlGroupThatDoesNotExistByName() throws Exception {
+        // Before, serve accepted the group and ran (until a signal): bounded here.
+        CommandRunner r = assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> CommandRunner.run("serve", "--dir", tmp.toString(), "--control-group", "nosuchgroup-wallsync"));
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--control-group nosuchgroup-wallsync: no such group in /etc/group");
         assertThat(tmp.resolve("host.page")).doesNotExist();

@@ -142,6 +142,11 @@ public final class ServeMetrics implements PushObserver {
      *
      * @throws IOException naming the port and the reason when it cannot be bound
      */
+    public MetricsHttpServer serve(int port) throws IOException {
+        return serve(port, line -> {});
+    }
+
+    /** As {@link #serve(int)}, logging refusals, timeouts and accept failures (rate-limited) to {@code log}. */
     public MetricsHttpServer serve(int port, java.util.function.Consumer<String> log) throws IOException {
         return MetricsHttpServer.start(
                 InetAddress.getLoopbackAddress(), port, this::scrape, MetricsHttpServer.Limits.DEFAULTS, log);
