@@ -72,17 +72,21 @@ class ControlFloodTest {
         Process daemon = startDaemon(log);
         Path socket = dir.resolve("pages").resolve(ControlServer.SOCKET_NAME);
 
+        // One request first, so that the times below measure the attack, not a cold JVM on either side.
+        assertThat(askAsRoot(socket, "list")).isEqualTo("ok web:0:1");
         Process flood = startFlood(socket, "hold");
         String held = firstLine(flood, 60);
         // Every connect succeeds from the attacker's side: a refused connection is accepted first.
         assertThat(held).startsWith("held " + ATTACK_CONNECTIONS);
 
+        long worstMs = 0;
         for (int i = 0; i < 5; i++) {
             long t0 = System.nanoTime();
             String answer = askAsRoot(socket, i == 0 ? "set-offset web 60" : "get-offset web");
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(answer).isEqualTo(i == 0 ? "ok web 60" : "ok web 60");
             assertThat(ms).as("root answered in %d ms", ms).isLessThan(1000);
+            worstMs = Math.max(worstMs, ms);
         }
         assertThat(flood.isAlive()).isTrue(); // still holding them
 
@@ -95,6 +99,9 @@ class ControlFloodTest {
         assertThat(text).doesNotContain("accept failed");
         assertThat(Files.size(log)).isLessThan(1_000_000);
         assertThat(text.lines().count()).as(text).isLessThan(100);
+        // The figures docs/serve.md quotes.
+        System.out.println("ControlFloodTest: " + held + "; root answered within " + worstMs + " ms (worst of 5);"
+                + " daemon log " + Files.size(log) + " bytes, " + text.lines().count() + " lines");
         daemon.getOutputStream().close();
     }
 
