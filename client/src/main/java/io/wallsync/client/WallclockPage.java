@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -92,6 +93,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
     public static WallclockPage open(Path path, ReaderOptions options, MonotonicClock monotonic) throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(monotonic, "monotonic");
+        requireRegularFile(path);
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -114,6 +116,30 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses anything but a regular file before opening it: open(2) of a FIFO for reading blocks
+     * until a writer appears, and a directory or a device is no page. (Symbolic links are followed.)
+     *
+     * @throws PageFormatException naming the kind of file found
+     */
+    static void requireRegularFile(Path path) throws IOException {
+        // st_mode's file type bits (S_IFMT, include/uapi/linux/stat.h).
+        int mode = (int) Files.getAttribute(path, "unix:mode");
+        String kind = switch (mode & 0170000) {
+            case 0100000 -> null; // S_IFREG
+            case 0040000 -> "a directory";
+            case 0010000 -> "a FIFO (named pipe)";
+            case 0020000 -> "a character device";
+            case 0060000 -> "a block device";
+            case 0140000 -> "a socket";
+            default -> String.format("a file of type 0%o", mode & 0170000);
+        };
+        if (kind != null) {
+            throw new PageFormatException(path + " is " + kind + ", not a wallsync page (a regular file of at least "
+                    + PAGE_SIZE + " bytes written by wallsync serve)");
         }
     }
 
@@ -146,6 +172,11 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         reader.lastGeneration = reader.status().stepGeneration();
         reader.lastWallclockNs = reader.wallclockNs();
         return reader;
+    }
+
+    /** How old the heartbeat may be before a read is {@link Reading.Stale}. */
+    public Duration staleAfter() {
+        return Duration.ofNanos(staleAfterNs);
     }
 
     /** The mapped file, or null for a {@link #wrap wrapped} segment. */
