@@ -64,7 +64,8 @@ typedef int (*cond_timedwait_fn)(pthread_cond_t *, pthread_mutex_t *, const stru
 typedef int (*sem_timedwait_fn)(sem_t *, const struct timespec *);
 typedef int (*mutex_timedlock_fn)(pthread_mutex_t *, const struct timespec *);
 
-static clock_gettime_fn real_clock_gettime;
+static clock_gettime_fn real_clock_gettime; /* the C library's: every pass-through call */
+static clock_gettime_fn fast_clock_gettime; /* the vDSO's, else the C library's: our own reads */
 static clock_nanosleep_fn real_clock_nanosleep;
 static timerfd_settime_fn real_timerfd_settime;
 static cond_timedwait_fn real_cond_timedwait;
@@ -73,12 +74,17 @@ static mutex_timedlock_fn real_mutex_timedlock;
 
 static void ensure_init(void);
 
-/* The C library's clock_gettime, or the system call while it is being looked up. */
+/*
+ * This library's own reads of the host clocks (CLOCK_MONOTONIC for the page, CLOCK_REALTIME and
+ * CLOCK_TAI when translating), which cannot fail for these ids: the vDSO entry, which returns
+ * -errno instead of setting errno and so is never handed a caller's clock id. While the lookup
+ * runs, the system call.
+ */
 static int host_clock_gettime(clockid_t id, struct timespec *ts) {
-    clock_gettime_fn f = __atomic_load_n(&real_clock_gettime, __ATOMIC_ACQUIRE);
+    clock_gettime_fn f = __atomic_load_n(&fast_clock_gettime, __ATOMIC_ACQUIRE);
     if (__builtin_expect(f != NULL, 1)) return f(id, ts);
     ensure_init();
-    f = __atomic_load_n(&real_clock_gettime, __ATOMIC_ACQUIRE);
+    f = __atomic_load_n(&fast_clock_gettime, __ATOMIC_ACQUIRE);
     return f ? f(id, ts) : (int)syscall(SYS_clock_gettime, id, ts);
 }
 
@@ -148,9 +154,18 @@ static void remember_offset(const void *p) {
     if (wallsync_status(p, &st, 0) == WALLSYNC_OK) __atomic_store_n(&last_offset_sec, st.time_offset_sec, __ATOMIC_RELAXED);
 }
 
+/* The vDSO's clock_gettime (glibc's dlopen finds the vDSO by its soname), or NULL. */
+static clock_gettime_fn vdso_clock_gettime(void) {
+    void *vdso = dlopen("linux-vdso.so.1", RTLD_LAZY | RTLD_NOLOAD);
+    return vdso ? (clock_gettime_fn)dlvsym(vdso, "__vdso_clock_gettime", "LINUX_2.6") : NULL;
+}
+
 static void init(void) {
     resolving = 1;
-    __atomic_store_n(&real_clock_gettime, (clock_gettime_fn)next_symbol("clock_gettime", NULL), __ATOMIC_RELEASE);
+    clock_gettime_fn libc_cgt = (clock_gettime_fn)next_symbol("clock_gettime", NULL);
+    clock_gettime_fn vdso_cgt = vdso_clock_gettime();
+    __atomic_store_n(&real_clock_gettime, libc_cgt, __ATOMIC_RELEASE);
+    __atomic_store_n(&fast_clock_gettime, vdso_cgt ? vdso_cgt : libc_cgt, __ATOMIC_RELEASE);
     real_clock_nanosleep = (clock_nanosleep_fn)next_symbol("clock_nanosleep", NULL);
     real_timerfd_settime = (timerfd_settime_fn)next_symbol("timerfd_settime", NULL);
     /* x86_64 glibc has two: @GLIBC_2.2.5 (old condvar ABI) and @@GLIBC_2.3.2; programs use the new. */
@@ -269,7 +284,13 @@ EXPORT int clock_gettime(clockid_t id, struct timespec *ts) {
         if (id == CLOCK_TAI) ts->tv_sec += tai_offset_sec();
         return 0;
     }
-    return host_clock_gettime(id, ts);
+    clock_gettime_fn f = __atomic_load_n(&real_clock_gettime, __ATOMIC_ACQUIRE);
+    if (__builtin_expect(f == NULL, 0)) {
+        ensure_init();
+        f = __atomic_load_n(&real_clock_gettime, __ATOMIC_ACQUIRE);
+        if (f == NULL) return (int)syscall(SYS_clock_gettime, id, ts); /* called from inside dlsym */
+    }
+    return f(id, ts);
 }
 
 /* glibc declares tv nonnull, yet callers pass NULL (the kernel accepts it): check anyway. */
