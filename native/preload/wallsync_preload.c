@@ -100,6 +100,7 @@ static const void *volatile page;          /* current mapping (never unmapped: r
 static enum on_stale on_stale = ON_STALE_KEEP;
 static int32_t last_offset_sec;            /* the domain's time_offset_sec when last read */
 static int warned;                         /* stderr message given (once per process) */
+static int ever_mapped;                    /* a good page was seen: last_offset_sec is the domain's */
 static int64_t last_reopen_ns;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int ready;
@@ -118,7 +119,12 @@ static void say_once(const char *what, int rc) {
                                                         : "cannot be read";
     char msg[512];
     int n;
-    if (on_stale == ON_STALE_KEEP) {
+    if (on_stale == ON_STALE_KEEP && !ever_mapped) {
+        n = snprintf(msg, sizeof msg,
+                     "wallsync-preload: page %s %s; %s: no domain offset known, following the host clock "
+                     "unchanged until the page can be read\n",
+                     page_path, why, what);
+    } else if (on_stale == ON_STALE_KEEP) {
         n = snprintf(msg, sizeof msg,
                      "wallsync-preload: page %s %s; %s: following the host clock %+d s (last known domain "
                      "offset) until the page is good again\n",
@@ -151,7 +157,10 @@ static const void *map_page(struct stat *st) {
 
 static void remember_offset(const void *p) {
     struct wallsync_status st;
-    if (wallsync_status(p, &st, 0) == WALLSYNC_OK) __atomic_store_n(&last_offset_sec, st.time_offset_sec, __ATOMIC_RELAXED);
+    if (wallsync_status(p, &st, 0) == WALLSYNC_OK) {
+        __atomic_store_n(&last_offset_sec, st.time_offset_sec, __ATOMIC_RELAXED);
+        __atomic_store_n(&ever_mapped, 1, __ATOMIC_RELEASE);
+    }
 }
 
 /* The vDSO's clock_gettime (glibc's dlopen finds the vDSO by its soname), or NULL. */
@@ -244,6 +253,10 @@ static int degraded_now(int rc, struct timespec *out) {
             munmap((void *)p, WALLSYNC_PAGE_SIZE);
         }
     }
+    /* The page the daemon left behind still says the offset it last published (a set-offset
+     * since start included), unless the page itself is what went bad. */
+    const void *cur = page;
+    if (cur && wallsync_check(cur) == WALLSYNC_OK) remember_offset(cur);
     say_once(on_stale == ON_STALE_KEEP ? "keeping the offset" : "failing", rc);
     if (on_stale == ON_STALE_FAIL) return rc == WALLSYNC_ERR_STALE ? ESTALE : EIO;
     struct timespec host;
