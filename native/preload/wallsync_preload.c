@@ -394,6 +394,35 @@ static int deadline_passed(const struct timespec *deadline) {
     return domain_now(&dom) != 0 || ts_ns(&dom) >= ts_ns(deadline);
 }
 
+/*
+ * Waits with wait_slice (0, ETIMEDOUT or another errno) in host slices until it ends for another
+ * reason than a timeout, or the domain's clock reached `deadline`. Returns what the last slice
+ * returned, or the errno of a failed domain read.
+ */
+static int sliced_wait(const struct timespec *deadline, int (*wait_slice)(void *, const struct timespec *),
+                       void *object) {
+    for (;;) {
+        struct timespec host;
+        int last, err = host_deadline(deadline, &host, &last);
+        if (err != 0) return err;
+        int r = wait_slice(object, &host);
+        if (r != ETIMEDOUT || last || deadline_passed(deadline)) return r;
+    }
+}
+
+/* clock_nanosleep reports a completed sleep as 0: ETIMEDOUT here, so that sliced_wait goes on. */
+static int nanosleep_slice(void *unused, const struct timespec *host) {
+    (void)unused;
+    int r = real_clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, host, NULL);
+    return r == 0 ? ETIMEDOUT : r;
+}
+
+static int sem_slice(void *sem, const struct timespec *host) {
+    return real_sem_timedwait(sem, host) == 0 ? 0 : errno;
+}
+
+static int mutex_slice(void *mutex, const struct timespec *host) { return real_mutex_timedlock(mutex, host); }
+
 EXPORT int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem) {
     int domain = in_domain();
     if (__builtin_expect(real_clock_nanosleep == NULL, 0)) { /* called from inside dlsym */
@@ -402,13 +431,8 @@ EXPORT int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, 
     }
     if (!(id == CLOCK_REALTIME && (flags & TIMER_ABSTIME)) || !domain || !valid_timespec(req))
         return real_clock_nanosleep(id, flags, req, rem);
-    for (;;) {
-        struct timespec host;
-        int last, err = host_deadline(req, &host, &last);
-        if (err != 0) return err;
-        int r = real_clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &host, NULL);
-        if (r != 0 || last || deadline_passed(req)) return r;
-    }
+    int r = sliced_wait(req, nanosleep_slice, NULL);
+    return r == ETIMEDOUT ? 0 : r;
 }
 
 EXPORT int pthread_cond_timedwait(pthread_cond_t *restrict cond, pthread_mutex_t *restrict mutex,
@@ -432,28 +456,16 @@ EXPORT int pthread_cond_timedwait(pthread_cond_t *restrict cond, pthread_mutex_t
 EXPORT int sem_timedwait(sem_t *restrict sem, const struct timespec *restrict abstime) {
     int domain = in_domain();
     if (!domain || !valid_timespec(abstime)) return real_sem_timedwait(sem, abstime);
-    for (;;) {
-        struct timespec host;
-        int last, err = host_deadline(abstime, &host, &last);
-        if (err != 0) {
-            errno = err;
-            return -1;
-        }
-        int r = real_sem_timedwait(sem, &host);
-        if (r == 0 || errno != ETIMEDOUT || last || deadline_passed(abstime)) return r;
-    }
+    int r = sliced_wait(abstime, sem_slice, sem);
+    if (r == 0) return 0;
+    errno = r;
+    return -1;
 }
 
 EXPORT int pthread_mutex_timedlock(pthread_mutex_t *restrict mutex, const struct timespec *restrict abstime) {
     int domain = in_domain();
     if (!domain || !valid_timespec(abstime)) return real_mutex_timedlock(mutex, abstime);
-    for (;;) {
-        struct timespec host;
-        int last, err = host_deadline(abstime, &host, &last);
-        if (err != 0) return err;
-        int r = real_mutex_timedlock(mutex, &host);
-        if (r != ETIMEDOUT || last || deadline_passed(abstime)) return r;
-    }
+    return sliced_wait(abstime, mutex_slice, mutex);
 }
 
 /* clockid of a timerfd, from /proc/self/fdinfo (follows dup, fork and exec); -1 if unknown. */

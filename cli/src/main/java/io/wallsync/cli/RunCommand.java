@@ -1,9 +1,6 @@
 package io.wallsync.cli;
 
 import io.wallsync.adapters.linux.Exec;
-import io.wallsync.adapters.page.DomainName;
-import io.wallsync.adapters.page.PageDirectory;
-import io.wallsync.adapters.page.PageFile;
 import io.wallsync.client.Reading;
 import io.wallsync.client.WallclockPage;
 import java.io.File;
@@ -85,15 +82,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DomainName name;
-        try {
-            name = new DomainName(domain);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        Path page = DomainPages.path(spec, dir, domain).toAbsolutePath();
         PrintWriter err = spec.commandLine().getErr();
-        Path page = PageFile.pathOf(dir != null ? dir : PageDirectory.defaultDirectory(), name)
-                .toAbsolutePath();
         String problem = pageProblem(page);
         if (problem != null) {
             err.println("wallsync run: " + problem + "; not starting " + command.getFirst());
@@ -130,7 +120,8 @@ public final class RunCommand implements Callable<Integer> {
                             + w.lastVersion() + ")";
             };
         } catch (NoSuchFileException e) {
-            return "no page for the domain at " + page + " (is wallsync serve running? wrong --dir or --domain?)";
+            return "no page for the domain at " + page + " (is wallsync serve running?)"
+                    + ReadCommand.availableDomains(page.getParent());
         } catch (IOException | RuntimeException e) {
             return "cannot read page " + page + ": " + RuntimeErrors.describe(e);
         }

@@ -54,7 +54,7 @@ class RunCommandProofTest {
 
     @BeforeAll
     static void start() throws Exception {
-        serve = new RunFixture(tmp, "ahead:3600", "behind:-86400", "live:0");
+        serve = new RunFixture(tmp, "ahead:3600", "behind:-86400", "live:0", "jump:0");
         // Compiled here: javac inside a JVM under libfaketime takes tens of seconds on this machine.
         Path source = tmp.resolve("Now.java");
         Files.writeString(
@@ -195,6 +195,30 @@ class RunCommandProofTest {
                 }
             }
             assertThat(after).as("lines read after the change").isEqualTo(5);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anOffsetChangeWakesAnAbsoluteWaitPastItsNewDeadlineWithinASlice() throws Exception {
+        Path bin = RunFixture.compile(tmp, "tests/c/preload_probe.c");
+        Process p = serve.builder(serve.wallsyncRun("--domain", "jump", "--", bin.toString(), "wait", "60"), Map.of())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("waiting");
+            // The domain jumps 120 s ahead: its deadline (domain now + 60 s) is in the past. The
+            // wait is re-translated at the end of its current 1 s slice.
+            assertThat(CommandRunner.run("control", "--dir", serve.dir.toString(), "set-offset", "jump", "120")
+                            .exitCode())
+                    .isZero();
+            String slept = out.readLine();
+            assertThat(slept).as("the wait ended").isNotNull().endsWith(" rc=0");
+            double seconds = Double.parseDouble(slept.replaceAll("slept_s=([0-9.]+) .*", "$1"));
+            assertThat(seconds).as("woken within a slice or so, not after 60 s").isLessThan(20.0);
         } finally {
             p.destroy();
             p.waitFor(10, TimeUnit.SECONDS);
