@@ -63,6 +63,7 @@ typedef int (*timerfd_settime_fn)(int, int, const struct itimerspec *, struct it
 typedef int (*cond_timedwait_fn)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
 typedef int (*sem_timedwait_fn)(sem_t *, const struct timespec *);
 typedef int (*mutex_timedlock_fn)(pthread_mutex_t *, const struct timespec *);
+typedef int (*timespec_get_fn)(struct timespec *, int);
 
 static clock_gettime_fn real_clock_gettime; /* the C library's: every pass-through call */
 static clock_gettime_fn fast_clock_gettime; /* the vDSO's, else the C library's: our own reads */
@@ -71,6 +72,7 @@ static timerfd_settime_fn real_timerfd_settime;
 static cond_timedwait_fn real_cond_timedwait;
 static sem_timedwait_fn real_sem_timedwait;
 static mutex_timedlock_fn real_mutex_timedlock;
+static timespec_get_fn real_timespec_get;
 
 static void ensure_init(void);
 
@@ -181,6 +183,7 @@ static void init(void) {
     real_cond_timedwait = (cond_timedwait_fn)next_symbol("pthread_cond_timedwait", "GLIBC_2.3.2");
     real_sem_timedwait = (sem_timedwait_fn)next_symbol("sem_timedwait", NULL);
     real_mutex_timedlock = (mutex_timedlock_fn)next_symbol("pthread_mutex_timedlock", NULL);
+    real_timespec_get = (timespec_get_fn)next_symbol("timespec_get", NULL);
     resolving = 0;
 
     const char *path = getenv("WALLSYNC_PAGE");
@@ -346,8 +349,9 @@ EXPORT time_t time(time_t *t) {
 }
 
 EXPORT int timespec_get(struct timespec *ts, int base) {
-    if (base != TIME_UTC) return 0;
-    if (!in_domain()) return host_clock_gettime(CLOCK_REALTIME, ts) == 0 ? base : 0;
+    int domain = in_domain();
+    if (base != TIME_UTC || !domain) /* C23 TIME_MONOTONIC and friends (glibc 2.36) untouched */
+        return real_timespec_get ? real_timespec_get(ts, base) : 0;
     return domain_now(ts) == 0 ? base : 0;
 }
 
