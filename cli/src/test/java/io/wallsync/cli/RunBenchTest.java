@@ -36,8 +36,8 @@ class RunBenchTest {
     void interposedReadsAgainstThePlainVdsoAndLibfaketime() throws Exception {
         Optional<Path> faketime = libfaketime();
         assumeTrue(faketime.isPresent(), "libfaketime (Debian package libfaketime) is not installed");
-        int rounds = Integer.getInteger("wallsync.bench.rounds", 5);
-        String calls = Long.toString(Long.getLong("wallsync.bench.calls", 1_000_000));
+        int rounds = Integer.getInteger("wallsync.bench.rounds", 3);
+        String calls = Long.toString(Long.getLong("wallsync.bench.calls", 500_000));
         try (RunFixture serve = new RunFixture(tmp, "ahead:3600")) {
             Path bin = RunFixture.compile(tmp, "tests/c/preload_bench.c");
             Path lib = PreloadLibrary.locate(Optional.empty(), serve.env());

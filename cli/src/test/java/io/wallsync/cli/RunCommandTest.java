@@ -202,12 +202,37 @@ class RunCommandTest {
                 assertThat(f[0]).isEqualTo("ok");
                 assertThat(offset).as("keep: host + 900 s").isBetween(899.5, 900.5);
             }
+            // A daemon is back on the directory (it repairs the page in place), with another offset:
+            // both programs return to the domain's time, looked for at most once a second.
+            try (RunFixture again = new RunFixture(tmp, "web:1200")) {
+                assertThat(again.page("web")).isEqualTo(serve.page("web"));
+                assertThat(firstOffsetNear(keepOut, 1200, hostMinusMono)).isBetween(1199.5, 1200.5);
+                assertThat(firstOffsetNear(failOut, 1200, hostMinusMono)).isBetween(1199.5, 1200.5);
+            }
         } finally {
             for (Process p : List.of(keep, fail)) {
                 p.destroy();
                 p.waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** Reads lines until a wall time within 1 s of monotonic + host + offsetS (20 s at most); its offset. */
+    private static double firstOffsetNear(BufferedReader lines, double offsetS, double hostMinusMono)
+            throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        double offset = Double.NaN;
+        String line;
+        while (System.nanoTime() < deadline && (line = lines.readLine()) != null) {
+            String[] f = line.split(" ");
+            if (f[0].equals("ok")) {
+                offset = Double.parseDouble(f[2]) - (Double.parseDouble(f[1]) + hostMinusMono);
+                if (Math.abs(offset - offsetS) < 1) {
+                    return offset;
+                }
+            }
+        }
+        return offset;
     }
 
     private static BufferedReader reader(Process p) {
