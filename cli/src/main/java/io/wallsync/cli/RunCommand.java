@@ -30,10 +30,11 @@ import picocli.CommandLine.Parameters;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Run CMD in a domain's wall time: CLOCK_REALTIME, gettimeofday, time and the absolute waits",
-            "of a dynamically linked program follow the domain's page (docs/run.md); monotonic clocks and",
-            "relative waits are untouched. CMD replaces wallsync (same pid); the exit status is CMD's.",
-            "Exit 1 before CMD starts if the page cannot be read; 127 if CMD is not found, 126 if it",
+            "Run CMD in a domain's wall time (docs/run.md): CLOCK_REALTIME, gettimeofday,",
+            "time and the absolute waits of a dynamically linked program follow the",
+            "domain's page; monotonic clocks and relative waits are untouched.",
+            "CMD replaces wallsync (same pid); the exit status is CMD's. Exit 1 before",
+            "CMD starts if the page cannot be read, 127 if CMD is not found, 126 if it",
             "cannot be executed."
         })
 public final class RunCommand implements Callable<Integer> {
@@ -61,11 +62,9 @@ public final class RunCommand implements Callable<Integer> {
             names = "--on-stale",
             paramLabel = "keep|fail",
             defaultValue = "keep",
-            description = {
-                "When the page goes stale or corrupt while CMD runs: keep (default) follows the host clock",
-                "plus the domain's last known offset and says so once on stderr; fail makes the time calls",
-                "fail (errno ESTALE or EIO), also said once on stderr."
-            })
+            description = "Page stale or corrupt while CMD runs: keep (default) follows the host clock plus the"
+                    + " domain's last published offset; fail makes the time calls fail (errno ESTALE or EIO)."
+                    + " Either is said once on stderr.")
     OnStale onStale;
 
     @Option(
