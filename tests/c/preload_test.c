@@ -53,13 +53,14 @@ static void check(int ok, const char *name, const char *detail) {
     if (!ok) failures++;
 }
 
-/* Interposed value vs the page (within 50 ms) and vs host + offset (within 1 s). */
+/* Interposed value vs the page and vs host + offset, within 250 ms and 1 s: generous, since this
+ * process may be preempted between the two reads on a loaded machine; a missed offset is hours. */
 static void check_domain_time(const char *name, long long got_ns, long long resolution_ns) {
     char d[160];
     long long from_page = got_ns - page_ns();
     long long from_host = got_ns - (host_ns(CLOCK_REALTIME) + offset_ns);
     snprintf(d, sizeof d, "minus page %lld ns, minus host+offset %lld ns", from_page, from_host);
-    check(llabs(from_page) < 50000000LL + resolution_ns && llabs(from_host) < NS + resolution_ns, name, d);
+    check(llabs(from_page) < 250000000LL + resolution_ns && llabs(from_host) < NS + resolution_ns, name, d);
 }
 
 /* Elapsed monotonic time of a wait for "domain now + 1 s": about 1 s, never 0 or OFFSET_S. */
@@ -139,9 +140,9 @@ int main(int argc, char **argv) {
     /* ---- untouched clocks */
     clock_gettime(CLOCK_MONOTONIC, &ts);
     snprintf(d, sizeof d, "minus host %lld ns", ns_of(&ts) - host_ns(CLOCK_MONOTONIC));
-    check(llabs(ns_of(&ts) - host_ns(CLOCK_MONOTONIC)) < 50000000LL, "clock_gettime(CLOCK_MONOTONIC) untouched", d);
+    check(llabs(ns_of(&ts) - host_ns(CLOCK_MONOTONIC)) < 250000000LL, "clock_gettime(CLOCK_MONOTONIC) untouched", d);
     clock_gettime(CLOCK_BOOTTIME, &ts);
-    check(llabs(ns_of(&ts) - host_ns(CLOCK_BOOTTIME)) < 50000000LL, "clock_gettime(CLOCK_BOOTTIME) untouched", "");
+    check(llabs(ns_of(&ts) - host_ns(CLOCK_BOOTTIME)) < 250000000LL, "clock_gettime(CLOCK_BOOTTIME) untouched", "");
 
     /* ---- sets: invalid tv_nsec / tv_usec, so that the kernel would answer EINVAL and change
      * nothing if the call were not interposed; the library answers EPERM before looking. */
