@@ -2,9 +2,6 @@ package io.wallsync.cli;
 
 import io.wallsync.adapters.linux.LinuxClocks;
 import io.wallsync.adapters.linux.UnixDatagramSender;
-import io.wallsync.adapters.page.DomainName;
-import io.wallsync.adapters.page.PageDirectory;
-import io.wallsync.adapters.page.PageFile;
 import io.wallsync.client.PageStatus;
 import io.wallsync.client.Reading;
 import io.wallsync.client.StepEvent;
@@ -101,23 +98,17 @@ public final class ReadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DomainName name;
-        try {
-            name = new DomainName(domain);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        Path path = DomainPages.path(spec, dir, domain);
         if (steps != null && steps < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be at least 1");
         }
-        Path path = PageFile.pathOf(dir != null ? dir : PageDirectory.defaultDirectory(), name);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         WallclockPage page;
         try {
             page = WallclockPage.open(path);
         } catch (NoSuchFileException e) {
-            err.println("wallsync: no page for domain " + name + " at " + path + " (is wallsync serve running?)"
+            err.println("wallsync: no page for domain " + domain + " at " + path + " (is wallsync serve running?)"
                     + availableDomains(path.getParent()));
             return 1;
         }
@@ -379,7 +370,7 @@ public final class ReadCommand implements Callable<Integer> {
     }
 
     /** " Pages here: a, b." listing the domains that do have a page in {@code dir}, or "". */
-    private static String availableDomains(Path dir) {
+    static String availableDomains(Path dir) {
         if (dir == null) {
             return "";
         }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             ServeCommand.class,
             ReadCommand.class,
+            RunCommand.class,
             ControlCommand.class,
             NtpCommand.class,
             VmCommand.class
@@ -43,6 +44,8 @@ public final class WallsyncCommand implements Runnable {
      */
     public static CommandLine commandLine(CommandLine.IFactory factory) {
         CommandLine cl = new CommandLine(new WallsyncCommand(), factory);
+        // `wallsync run --domain d ls -l`: everything from CMD on is CMD's, options included.
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? 2 : 1);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("wallsync: " + RuntimeErrors.describe(ex));
