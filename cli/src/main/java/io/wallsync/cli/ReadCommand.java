@@ -2,6 +2,7 @@ package io.wallsync.cli;
 
 import io.wallsync.adapters.linux.LinuxClocks;
 import io.wallsync.adapters.linux.UnixDatagramSender;
+import io.wallsync.adapters.page.DomainName;
 import io.wallsync.client.PageStatus;
 import io.wallsync.client.Reading;
 import io.wallsync.client.StepEvent;
@@ -99,6 +100,7 @@ public final class ReadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path path = DomainPages.path(spec, dir, domain);
+        DomainName name = new DomainName(domain); // valid: DomainPages.path checked it
         if (steps != null && steps < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be at least 1");
         }
@@ -108,7 +110,7 @@ public final class ReadCommand implements Callable<Integer> {
         try {
             page = WallclockPage.open(path);
         } catch (NoSuchFileException e) {
-            err.println("wallsync: no page for domain " + domain + " at " + path + " (is wallsync serve running?)"
+            err.println("wallsync: no page for domain " + name + " at " + path + " (is wallsync serve running?)"
                     + availableDomains(path.getParent()));
             return 1;
         }
