@@ -21,6 +21,8 @@ public final class UnixDatagramSender implements AutoCloseable {
     static final int SOCK_CLOEXEC = 0x80000;
     /** MSG_NOSIGNAL: no SIGPIPE. */
     static final int MSG_NOSIGNAL = 0x4000;
+    /** MSG_DONTWAIT: fail with EAGAIN instead of blocking when the reader's queue is full. */
+    static final int MSG_DONTWAIT = 0x40;
     /** The largest datagram {@link #send} takes. */
     public static final int MAX_DATAGRAM_BYTES = 512;
 
@@ -90,7 +92,11 @@ public final class UnixDatagramSender implements AutoCloseable {
         this.fd = rc;
     }
 
-    /** Sends one datagram (at most {@link #MAX_DATAGRAM_BYTES}). One thread at a time. */
+    /**
+     * Sends one datagram (at most {@link #MAX_DATAGRAM_BYTES}) without blocking: a reader that does
+     * not keep up (its queue full) makes it fail with EAGAIN, so the caller's loop never stalls on
+     * it. One thread at a time.
+     */
     public SendResult send(byte[] datagram) {
         if (datagram.length > buffer.byteSize()) {
             throw new IllegalArgumentException("datagram of " + datagram.length + " bytes > " + MAX_DATAGRAM_BYTES);
@@ -99,7 +105,13 @@ public final class UnixDatagramSender implements AutoCloseable {
         long rc;
         try {
             rc = (long) SENDTO.invokeExact(
-                    captureState, fd, buffer, (long) datagram.length, MSG_NOSIGNAL, address, addressLength);
+                    captureState,
+                    fd,
+                    buffer,
+                    (long) datagram.length,
+                    MSG_NOSIGNAL | MSG_DONTWAIT,
+                    address,
+                    addressLength);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

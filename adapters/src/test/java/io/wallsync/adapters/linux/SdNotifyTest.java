@@ -175,6 +175,29 @@ class SdNotifyTest {
     }
 
     @Test
+    void aSystemdThatStopsReadingIsAFailureNotAStall() throws Throwable {
+        // The push loop calls watchdog() and must not stall on a full notify socket: the receiver
+        // below never reads, so its queue (net.unix.max_dgram_qlen, 10 by default, or its buffer)
+        // fills and the next send fails with EAGAIN. The sender passes MSG_DONTWAIT for that; the
+        // Linux 6.18 kernel this was written on already refuses an unconnected sendto to a full
+        // queue with EAGAIN even without it, so here this test shows the outcome, not the flag.
+        String name = uniqueAbstractName();
+        try (UnixDatagramReceiver systemd = UnixDatagramReceiver.abstractName(name);
+                SdNotify n = notifier(Map.of("NOTIFY_SOCKET", "@" + name))) {
+            SdNotify.Outcome last = null;
+            int sent = 0;
+            for (int i = 0; i < 100_000 && !(last instanceof SdNotify.Outcome.Failed); i++) {
+                last = n.status("beat " + i);
+                sent += last instanceof SdNotify.Outcome.Sent ? 1 : 0;
+            }
+            assertThat(last).isInstanceOf(SdNotify.Outcome.Failed.class);
+            assertThat(((SdNotify.Outcome.Failed) last).why()).contains("EAGAIN");
+            assertThat(sent).isPositive();
+            assertThat(text(systemd.receive(WAIT_MS).orElseThrow())).isEqualTo("STATUS=beat 0");
+        }
+    }
+
+    @Test
     void systemdGoneIsAFailureNamingTheSocket() {
         Path socket = dir.resolve("nobody.sock");
         try (SdNotify n = notifier(Map.of("NOTIFY_SOCKET", socket.toString()))) {
