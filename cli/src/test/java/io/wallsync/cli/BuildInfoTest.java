@@ -107,21 +107,23 @@ class BuildInfoTest {
         Path repo = committedRepo("clean");
         // Untracked files do not make a build dirty (as for git describe --dirty).
         Files.writeString(repo.resolve("untracked.txt"), "x\n");
-        String full = run(repo, "git", "rev-parse", "HEAD");
         String commit = buildInfo(repo).getProperty("commit");
-        // A short hash is a prefix of the full 40-hex-digit hash, at least 7 digits (git's minimum).
-        assertThat(commit).matches("[0-9a-f]{7,39}");
-        assertThat(full).startsWith(commit);
+        assertShortHashOfHead(repo, commit);
     }
 
     @Test
     void aModifiedTrackedFileMarksTheCommitDirty() throws Exception {
         Path repo = committedRepo("dirty");
         Files.writeString(repo.resolve("a.txt"), "two\n");
-        String full = run(repo, "git", "rev-parse", "HEAD");
         String commit = buildInfo(repo).getProperty("commit");
         assertThat(commit).endsWith("-dirty");
-        assertThat(full).startsWith(commit.substring(0, commit.length() - "-dirty".length()));
+        assertShortHashOfHead(repo, commit.substring(0, commit.length() - "-dirty".length()));
+    }
+
+    /** A short hash of HEAD is a prefix of its full 40-hex-digit hash, at least 7 digits (git's minimum). */
+    private static void assertShortHashOfHead(Path repo, String shortHash) throws Exception {
+        assertThat(shortHash).matches("[0-9a-f]{7,39}");
+        assertThat(run(repo, "git", "rev-parse", "HEAD")).startsWith(shortHash);
     }
 
     @Test
@@ -144,10 +146,8 @@ class BuildInfoTest {
         assertThat(first).startsWith("wallsync " + pomVersion + " (commit ");
         Path root = sourceRoot();
         if (Files.exists(root.resolve(".git"))) {
-            String full = run(root, "git", "rev-parse", "HEAD");
             String commit = first.replaceFirst("^wallsync \\S+ \\(commit ([^)]+)\\)$", "$1");
-            assertThat(commit).as(first).matches("[0-9a-f]{7,39}(-dirty)?");
-            assertThat(full).startsWith(commit.replace("-dirty", ""));
+            assertShortHashOfHead(root, commit.replaceFirst("-dirty$", ""));
         } else {
             assertThat(first).endsWith("(commit unknown)");
         }

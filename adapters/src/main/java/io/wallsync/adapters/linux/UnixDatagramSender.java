@@ -26,10 +26,12 @@ public final class UnixDatagramSender implements AutoCloseable {
     /** The largest datagram {@link #send} takes. */
     public static final int MAX_DATAGRAM_BYTES = 512;
 
-    private static final MethodHandle SOCKET = Libc.bindWithErrno(
+    /** socket(2); package-private for the tests' receiving socket. */
+    static final MethodHandle SOCKET = Libc.bindWithErrno(
             "socket",
             FunctionDescriptor.of(
                     ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
     private static final MethodHandle SENDTO = Libc.bindWithErrno(
             "sendto",
             FunctionDescriptor.of(
@@ -135,12 +137,6 @@ public final class UnixDatagramSender implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            int ignored = (int) Libc.CLOSE.invokeExact(captureState, fd);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        } finally {
-            arena.close();
-        }
+        Libc.closeFd(captureState, fd, arena);
     }
 }

@@ -18,10 +18,6 @@ import java.util.Optional;
  */
 @SuppressWarnings("restricted")
 final class UnixDatagramReceiver implements AutoCloseable {
-    private static final MethodHandle SOCKET = Libc.bindWithErrno(
-            "socket",
-            FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle BIND = Libc.bindWithErrno(
             "bind",
             FunctionDescriptor.of(
@@ -48,7 +44,7 @@ final class UnixDatagramReceiver implements AutoCloseable {
     }
 
     private UnixDatagramReceiver(byte[] sunPath, String address) throws Throwable {
-        int s = (int) SOCKET.invokeExact(
+        int s = (int) UnixDatagramSender.SOCKET.invokeExact(
                 captureState,
                 UnixDatagramSender.AF_UNIX,
                 UnixDatagramSender.SOCK_DGRAM | UnixDatagramSender.SOCK_CLOEXEC,
@@ -90,12 +86,6 @@ final class UnixDatagramReceiver implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            int ignored = (int) Libc.CLOSE.invokeExact(captureState, fd);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        } finally {
-            arena.close();
-        }
+        Libc.closeFd(captureState, fd, arena);
     }
 }
