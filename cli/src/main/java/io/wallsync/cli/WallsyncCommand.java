@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "wallsync",
         mixinStandardHelpOptions = true,
-        version = "wallsync 0.1.0",
+        versionProvider = BuildInfo.Provider.class,
         description = "Keeps a hypervisor wallclock in step with the host clock: model, simulator and Linux daemon.",
         subcommands = {
             CommandLine.HelpCommand.class,

@@ -121,6 +121,20 @@ final class Libc {
         return (int) ERRNO.get(captureState, 0L);
     }
 
+    /**
+     * close(2) of {@code fd} (its result ignored: nothing to do about a failed close), then closes
+     * {@code arena}, which must hold {@code captureState}, whatever the call did.
+     */
+    static void closeFd(MemorySegment captureState, int fd, Arena arena) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(captureState, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            arena.close();
+        }
+    }
+
     /** Rethrows what a downcall threw; the bindings above declare no checked exceptions. */
     static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
