@@ -31,7 +31,7 @@ import java.nio.file.Path;
  */
 @SuppressWarnings("restricted")
 public final class UnixStreamSockets implements AutoCloseable {
-    static final int AF_UNIX = 1;
+    static final int AF_UNIX = UnixSocketAddress.AF_UNIX;
     static final int SOCK_STREAM = 1;
     /** SOCK_NONBLOCK = O_NONBLOCK = 04000 (octal). */
     static final int SOCK_NONBLOCK = 0x800;
@@ -59,9 +59,9 @@ public final class UnixStreamSockets implements AutoCloseable {
     public static final int ECONNABORTED = 103;
     public static final int ENOBUFS = 105;
 
-    static final int SUN_PATH_OFFSET = UnixDatagramSender.SUN_PATH_OFFSET;
-    static final int SUN_PATH_BYTES = UnixDatagramSender.SUN_PATH_BYTES;
-    static final int SOCKADDR_UN_BYTES = UnixDatagramSender.SOCKADDR_UN_BYTES;
+    static final int SUN_PATH_OFFSET = UnixSocketAddress.SUN_PATH_OFFSET;
+    static final int SUN_PATH_BYTES = UnixSocketAddress.SUN_PATH_BYTES;
+    static final int SOCKADDR_UN_BYTES = UnixSocketAddress.SOCKADDR_UN_BYTES;
     static final int UCRED_BYTES = 12;
     static final int POLLFD_BYTES = 8;
 
