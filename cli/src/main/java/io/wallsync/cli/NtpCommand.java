@@ -76,6 +76,7 @@ public final class NtpCommand implements Callable<Integer> {
             if (where.isEmpty()) {
                 where.add(NtpEndpoint.defaultEndpoint());
             }
+            NtpOptions.requireDistinct(where);
             base = options.config(where.getFirst().address());
             if (duration != null && (duration.isNegative() || duration.isZero())) {
                 throw new IllegalArgumentException("--duration must be positive");
@@ -147,8 +148,8 @@ public final class NtpCommand implements Callable<Integer> {
                 + server.localAddress().getPort() + " host synchronised=" + state.synchronised() + " maxerror="
                 + state.maxErrorUs() + "us esterror=" + state.estErrorUs() + "us -> leap=" + h.leap() + " stratum="
                 + h.stratum() + " refid=" + NtpEndpoint.formatReferenceId(h.referenceId()) + " precision=2^"
-                + h.precisionLog2() + "s ratelimit="
-                + server.config().rateLimit().map(Object::toString).orElse("off") + " threads="
+                + h.precisionLog2() + "s ratelimit: "
+                + NtpOptions.describe(server.config().rateLimit()) + "; threads="
                 + server.config().threads();
     }
 }

@@ -20,6 +20,7 @@ import io.wallsync.daemon.DomainSpec;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import io.wallsync.daemon.ServeMetrics;
+import io.wallsync.sim.scenario.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,6 +144,7 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 ntp.add(endpoint);
             }
+            NtpOptions.requireDistinct(ntp);
             if (!ntp.isEmpty()) {
                 ntpOptions.config(ntp.getFirst().address());
             }
@@ -168,8 +170,8 @@ public final class ServeCommand implements Callable<Integer> {
         ServeDaemon daemon = new ServeDaemon(
                 new ServeDaemon.Config(pageDir, specs, period, heartbeat), host, monotonic, metrics, log);
         daemon.start();
-        log.accept("serving " + specs.size() + " domain(s) in " + pageDir + ", period " + period + ", heartbeat "
-                + heartbeat);
+        log.accept("serving " + specs.size() + " domain(s) in " + pageDir + ", period " + Durations.format(period)
+                + ", heartbeat " + Durations.format(heartbeat));
 
         HTTPServer http = metricsPort == null ? null : metrics.serve(metricsPort);
         if (http != null) {

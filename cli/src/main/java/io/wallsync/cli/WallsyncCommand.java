@@ -43,6 +43,7 @@ public final class WallsyncCommand implements Runnable {
     public static CommandLine commandLine(CommandLine.IFactory factory) {
         CommandLine cl = new CommandLine(new WallsyncCommand(), factory);
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? 2 : 1);
+        cl.setParameterExceptionHandler(new UsageErrors(cl.getParameterExceptionHandler()));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("wallsync: " + RuntimeErrors.describe(ex));
             return 1;

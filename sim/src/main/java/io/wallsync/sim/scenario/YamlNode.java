@@ -3,6 +3,7 @@ package io.wallsync.sim.scenario;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
@@ -42,18 +43,43 @@ sealed interface YamlNode {
         }
     }
 
+    /**
+     * Parses one YAML document. Anchors and aliases ({@code &name}, {@code *name}, {@code <<: *name})
+     * and a second document are refused: a scenario is read by people, and each value stands where
+     * it is written.
+     */
     static YamlNode parse(Reader reader) throws IOException, SyntaxError {
         try (JsonParser parser = new YAMLFactory().createParser(reader)) {
             JsonToken token = parser.nextToken();
             if (token == null) {
                 return new Mapping(Map.of(), 1);
             }
-            return read(parser, token);
+            YamlNode root = read(parser, token);
+            if (parser.nextToken() != null) {
+                throw new SyntaxError(
+                        parser.currentTokenLocation().getLineNr(),
+                        "",
+                        "a second YAML document starts here; a scenario file holds one document");
+            }
+            return root;
         }
     }
 
     private static YamlNode read(JsonParser parser, JsonToken token) throws IOException, SyntaxError {
         int line = parser.currentTokenLocation().getLineNr();
+        if (parser instanceof YAMLParser yaml) {
+            if (yaml.isCurrentAlias()) {
+                throw new SyntaxError(
+                        line, "", "YAML alias '*" + parser.getText() + "' is not supported: write the value out");
+            }
+            if (yaml.getObjectId() != null) {
+                throw new SyntaxError(
+                        line,
+                        "",
+                        "YAML anchor '&" + yaml.getObjectId()
+                                + "' is not supported: write each value where it is used");
+            }
+        }
         switch (token) {
             case START_OBJECT -> {
                 Map<String, Entry> entries = new LinkedHashMap<>();

@@ -98,13 +98,13 @@ class ScenarioLoaderTest {
 
     @Test
     void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
-        assertThat(Fields.editDistance("duration", "duration")).isZero();
-        assertThat(Fields.editDistance("duraton", "duration")).isEqualTo(1); // one deletion
-        assertThat(Fields.editDistance("durations", "duration")).isEqualTo(1); // one insertion
-        assertThat(Fields.editDistance("nmae", "name")).isEqualTo(2); // two substitutions
-        assertThat(Fields.editDistance("", "seed")).isEqualTo(4);
+        assertThat(Spelling.editDistance("duration", "duration")).isZero();
+        assertThat(Spelling.editDistance("duraton", "duration")).isEqualTo(1); // one deletion
+        assertThat(Spelling.editDistance("durations", "duration")).isEqualTo(1); // one insertion
+        assertThat(Spelling.editDistance("nmae", "name")).isEqualTo(2); // two substitutions
+        assertThat(Spelling.editDistance("", "seed")).isEqualTo(4);
         // g->h, u->o (no o or h in guests), drop e and the last s: 6 - 4 = 2 deletions at least
-        assertThat(Fields.editDistance("guests", "host")).isEqualTo(4);
+        assertThat(Spelling.editDistance("guests", "host")).isEqualTo(4);
     }
 
     @Test
