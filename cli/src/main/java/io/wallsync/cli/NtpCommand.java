@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
         name = "ntp",
         mixinStandardHelpOptions = true,
         description = {
-            "Serve the host clock over NTP (RFC 5905 server mode) with the kernel's sync state:",
-            "leap indicator 3 and stratum 16 while the host is unsynchronised, --stratum while it is.",
+            "Serve the host clock over NTP with the kernel's sync state.",
+            "RFC 5905 server mode: leap indicator 3 and stratum 16 while the host is unsynchronised,"
+                    + " --stratum while it is.",
             "Never changes the host clock."
         })
 public final class NtpCommand implements Callable<Integer> {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         name = "read",
         mixinStandardHelpOptions = true,
         description = {
-            "Print a domain's wall time, sync state and step generation from its page.",
+            "Print a domain's wall time, sync state and step generation.",
+            "Reads them from the domain's page, as any reader would.",
             "With --watch, print a line on every step until interrupted."
         })
 public final class ReadCommand implements Callable<Integer> {

@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Publish the host wallclock to processes and containers through page files.",
+            "Publish the host wallclock to processes through page files.",
+            "Processes and containers map the pages read-only.",
             "Each domain gets <dir>/<domain>.page (Xen shared_info wallclock + wallsync extension).",
             "Pushes on start, on every clock step, every --period and on offset changes."
         })

@@ -5,7 +5,6 @@ import io.wallsync.sim.scenario.GuestGroup.ReadMode;
 import io.wallsync.sim.scenario.NtpSpec.StepMethod;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,10 +119,10 @@ public final class ScenarioLoader {
         ScenarioText.checkLayout(file, yaml);
         YamlNode root;
         try {
-            root = YamlNode.parse(new StringReader(yaml));
+            root = YamlNode.parse(yaml);
         } catch (YamlNode.SyntaxError e) {
             throw new ScenarioException(file, e.line, e.key, e.getMessage());
-        } catch (IOException e) {
+        } catch (IOException | org.yaml.snakeyaml.error.YAMLException e) {
             throw syntaxError(file, e);
         }
         return read(new Fields(file, "", root), file);
@@ -134,7 +133,7 @@ public final class ScenarioLoader {
      * SnakeYAML's problem and its line, and the context ("while parsing a flow sequence") with the
      * line where that started.
      */
-    private static ScenarioException syntaxError(String file, IOException e) {
+    private static ScenarioException syntaxError(String file, Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null) {
                 int line = m.getProblemMark() != null ? m.getProblemMark().getLine() + 1 : 0;

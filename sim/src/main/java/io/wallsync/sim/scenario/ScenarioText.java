@@ -9,9 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Checks on the raw text of a scenario before the YAML parser sees it, each reported as
- * FILE:LINE: the size, binary content (NUL bytes, bytes that are not UTF-8), tabs in the
- * indentation and a second YAML document. The parser would either report these in its own terms or,
- * for a second document, silently ignore it.
+ * FILE:LINE: the size, binary content (NUL bytes, bytes that are not UTF-8) and tabs in the
+ * indentation, which the YAML parser reports in its own terms or at another line.
  */
 final class ScenarioText {
     /** Largest scenario file read; the embedded {@code large} scenario is under 2 KiB. */
@@ -57,11 +56,9 @@ final class ScenarioText {
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
-    /** Refuses NUL characters, tabs in the indentation and more than one YAML document. */
+    /** Refuses NUL characters and tabs in the indentation. */
     static void checkLayout(String file, String text) throws ScenarioException {
         String[] lines = text.split("\n", -1);
-        boolean content = false;
-        int endMarker = 0;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             int number = i + 1;
@@ -81,35 +78,7 @@ final class ScenarioText {
                         "",
                         "a tab in the indentation (column " + (tab + 1) + "); YAML indents with spaces only");
             }
-            boolean start = isMarker(line, "---");
-            if (start && content) {
-                throw new ScenarioException(
-                        file,
-                        number,
-                        "",
-                        "a second YAML document starts here ('---'); a scenario file holds one" + " document");
-            }
-            if (isMarker(line, "...")) {
-                endMarker = number;
-                continue;
-            }
-            boolean meaningful = !rest.isEmpty() && !rest.startsWith("#") && !(line.startsWith("%") && !content);
-            if (meaningful && endMarker > 0) {
-                throw new ScenarioException(
-                        file,
-                        number,
-                        "",
-                        "content after the end of the document ('...' at line " + endMarker
-                                + "); a scenario file holds one document");
-            }
-            content |= meaningful && !start;
         }
-    }
-
-    /** A document marker: {@code ---} or {@code ...} at column 0, alone or followed by a space. */
-    private static boolean isMarker(String line, String marker) {
-        return line.startsWith(marker)
-                && (line.length() == 3 || line.charAt(3) == ' ' || line.charAt(3) == '\t' || line.charAt(3) == '\r');
     }
 
     private static int lineAt(byte[] bytes, int offset) {

@@ -3,13 +3,17 @@ package io.wallsync.sim.scenario;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.DocumentStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 /**
  * A YAML document as a tree that remembers the line of every node, so that a validation error can
@@ -45,41 +49,46 @@ sealed interface YamlNode {
 
     /**
      * Parses one YAML document. Anchors and aliases ({@code &name}, {@code *name}, {@code <<: *name})
-     * and a second document are refused: a scenario is read by people, and each value stands where
-     * it is written.
+     * and a second document are refused with their line: a scenario is read by people, and each
+     * value stands where it is written. (SnakeYAML's event stream is read for these because Jackson
+     * drops the anchors of scalars.)
+     *
+     * @throws org.yaml.snakeyaml.error.YAMLException for malformed YAML found by that first pass
      */
-    static YamlNode parse(Reader reader) throws IOException, SyntaxError {
-        try (JsonParser parser = new YAMLFactory().createParser(reader)) {
+    static YamlNode parse(String yaml) throws IOException, SyntaxError {
+        refuseAnchorsAliasesAndDocuments(yaml);
+        try (JsonParser parser = new YAMLFactory().createParser(yaml)) {
             JsonToken token = parser.nextToken();
             if (token == null) {
                 return new Mapping(Map.of(), 1);
             }
-            YamlNode root = read(parser, token);
-            if (parser.nextToken() != null) {
+            return read(parser, token);
+        }
+    }
+
+    private static void refuseAnchorsAliasesAndDocuments(String yaml) throws SyntaxError {
+        int documents = 0;
+        for (Event event : new Yaml().parse(new StringReader(yaml))) {
+            int line = event.getStartMark() == null ? 0 : event.getStartMark().getLine() + 1;
+            if (event instanceof DocumentStartEvent && ++documents > 1) {
                 throw new SyntaxError(
-                        parser.currentTokenLocation().getLineNr(),
-                        "",
-                        "a second YAML document starts here; a scenario file holds one document");
+                        line, "", "a second YAML document starts here; a scenario file holds one document");
             }
-            return root;
+            if (event instanceof AliasEvent alias) {
+                throw new SyntaxError(
+                        line, "", "YAML alias '*" + alias.getAnchor() + "' is not supported: write the value out");
+            }
+            if (event instanceof NodeEvent node && node.getAnchor() != null) {
+                throw new SyntaxError(
+                        line,
+                        "",
+                        "YAML anchor '&" + node.getAnchor() + "' is not supported: write each value where it is used");
+            }
         }
     }
 
     private static YamlNode read(JsonParser parser, JsonToken token) throws IOException, SyntaxError {
         int line = parser.currentTokenLocation().getLineNr();
-        if (parser instanceof YAMLParser yaml) {
-            if (yaml.isCurrentAlias()) {
-                throw new SyntaxError(
-                        line, "", "YAML alias '*" + parser.getText() + "' is not supported: write the value out");
-            }
-            if (yaml.getObjectId() != null) {
-                throw new SyntaxError(
-                        line,
-                        "",
-                        "YAML anchor '&" + yaml.getObjectId()
-                                + "' is not supported: write each value where it is used");
-            }
-        }
         switch (token) {
             case START_OBJECT -> {
                 Map<String, Entry> entries = new LinkedHashMap<>();
