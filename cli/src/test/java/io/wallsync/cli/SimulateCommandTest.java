@@ -96,9 +96,15 @@ class SimulateCommandTest {
     }
 
     @Test
-    void aReportDirectoryIsCreatedWhenItsParentExists(@TempDir Path dir) {
+    void aReportDirectoryIsCreatedWhenItsParentExists(@TempDir Path dir) throws Exception {
+        Path small = Files.writeString(dir.resolve("small.yaml"), "name: small\nduration: 10m\nsample_interval: 10s\n");
         CommandRunner r = CommandRunner.run(
-                "simulate", "--quiet", "--report", dir.resolve("out").toString());
+                "simulate",
+                "--quiet",
+                "--scenario",
+                small.toString(),
+                "--report",
+                dir.resolve("out").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(dir.resolve("out/index.html")).exists();
     }
