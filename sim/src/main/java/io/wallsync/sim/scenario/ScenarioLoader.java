@@ -41,6 +41,10 @@ public final class ScenarioLoader {
         if (Files.isDirectory(path)) {
             throw new ScenarioException(nameOrPath, 0, "", "is a directory; expected a scenario YAML file");
         }
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // A FIFO or a device could block or never end; only a regular file has a size to check.
+            throw new ScenarioException(nameOrPath, 0, "", "is not a regular file; expected a scenario YAML file");
+        }
         if (!Files.isRegularFile(path)) {
             throw new ScenarioException(
                     nameOrPath,

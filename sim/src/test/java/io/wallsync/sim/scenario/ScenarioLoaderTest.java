@@ -121,6 +121,16 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aDeviceIsNotReadAsAScenario() {
+        // /dev/zero never ends and has no size: refused before any read.
+        assertThatThrownBy(() -> ScenarioLoader.load("/dev/zero"))
+                .isInstanceOfSatisfying(
+                        ScenarioException.class,
+                        e -> assertThat(e.getMessage())
+                                .isEqualTo("/dev/zero: is not a regular file; expected a scenario YAML file"));
+    }
+
+    @Test
     void anUnknownPolicyListsTheValidOnes() {
         String yaml = "name: t\nduration: 1h\npolicies:\n  - legacy-periodic\n  - ntp-magic\n";
         assertThatThrownBy(() -> ScenarioLoader.parse("bad.yaml", yaml))
