@@ -28,6 +28,8 @@ class CommandLineEdgesTest {
         CommandRunner sub = CommandRunner.run("simulat");
         assertThat(sub.exitCode()).isEqualTo(2);
         assertThat(sub.err()).contains("Did you mean 'simulate'?");
+        // A one-letter option is no typo of another one-letter option.
+        assertThat(CommandRunner.run("simulate", "-x").err()).doesNotContain("Did you mean");
         // Nothing near: no guess, the usage instead.
         CommandRunner far = CommandRunner.run("simulate", "--zzzzzzzzzz");
         assertThat(far.exitCode()).isEqualTo(2);

@@ -31,9 +31,9 @@ public final class Spelling {
     }
 
     /**
-     * The candidate nearest to {@code typed}, if it is a plausible typo: at most 2 edits, or a third
-     * of the typed length for long names ({@code --senario} is 1 edit from {@code --scenario}). Ties go
-     * to the first candidate.
+     * The candidate nearest to {@code typed}, if it is a plausible typo: at most 2 edits (a third of
+     * the typed length for long names) and fewer than half its length ({@code --senario} is 1 edit
+     * from {@code --scenario}; {@code -x} suggests nothing). Ties go to the first candidate.
      */
     public static Optional<String> nearest(String typed, Collection<String> candidates) {
         int limit = Math.max(2, typed.length() / 3);
@@ -46,6 +46,8 @@ public final class Spelling {
                 bestDistance = d;
             }
         }
-        return bestDistance <= limit ? Optional.ofNullable(best) : Optional.empty();
+        // Fewer edits than half the typed name: "-x" is one edit from "-h" but no typo of it.
+        boolean plausible = bestDistance <= limit && 2 * bestDistance < typed.length();
+        return plausible ? Optional.ofNullable(best) : Optional.empty();
     }
 }
