@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
         name = "control",
         mixinStandardHelpOptions = true,
         description = {
-            "Send one request to the control socket of wallsync serve and print the answer.",
+            "Send one request to wallsync serve and print the answer.",
+            "The request goes to the control socket in the page directory.",
             "Requests: list | get-offset NAME | set-offset NAME OFFSET_S | add NAME [OFFSET_S] | remove NAME",
             "Changes need root or the daemon's --control-group. A malformed request is a usage error (exit 2,"
                     + " checked before connecting); exit 1 when the daemon answers with an error, is not running"

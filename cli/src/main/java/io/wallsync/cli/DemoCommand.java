@@ -13,15 +13,17 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code wallsync demo}: the historical bug and its fix, on the embedded default story. */
+/** {@code wallsync demo}: the historical bug and its fix, on demo's own story ({@link StoryConfig#defaults()}). */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
             // One element per paragraph: picocli wraps each, and the root command's list shows the
             // first, so that one must be a whole sentence.
-            "Runs the embedded default story in virtual time under both dom0 policies and prints, per guest,"
-                    + " the date it believed at boot, its error, and when its wallclock became right.",
+            "Show the historical Xen wallclock bug and its fix, side by side.",
+            "Runs demo's own short story (not simulate's default scenario) in virtual time under both dom0"
+                    + " policies and prints, per guest, the date it believed at boot, its error, and when its"
+                    + " wallclock became right.",
             "Story: the host boots with its battery RTC 5 h behind; NTP steps dom0's clock at +1:00 and"
                     + " reports sync at +3:00; PV guests boot at +0:30, +2:00 and +15:00; 20 minutes, 1 s ticks."
         })

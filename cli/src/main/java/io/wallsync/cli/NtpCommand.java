@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
         name = "ntp",
         mixinStandardHelpOptions = true,
         description = {
-            "Serve the host clock over NTP (RFC 5905 server mode) with the kernel's sync state:",
-            "leap indicator 3 and stratum 16 while the host is unsynchronised, --stratum while it is.",
+            "Serve the host clock over NTP with the kernel's sync state.",
+            "RFC 5905 server mode: leap indicator 3 and stratum 16 while the host is unsynchronised,"
+                    + " --stratum while it is.",
             "Never changes the host clock."
         })
 public final class NtpCommand implements Callable<Integer> {
@@ -76,6 +77,7 @@ public final class NtpCommand implements Callable<Integer> {
             if (where.isEmpty()) {
                 where.add(NtpEndpoint.defaultEndpoint());
             }
+            NtpOptions.requireDistinct(where);
             base = options.config(where.getFirst().address());
             if (duration != null && (duration.isNegative() || duration.isZero())) {
                 throw new IllegalArgumentException("--duration must be positive");
@@ -147,8 +149,8 @@ public final class NtpCommand implements Callable<Integer> {
                 + server.localAddress().getPort() + " host synchronised=" + state.synchronised() + " maxerror="
                 + state.maxErrorUs() + "us esterror=" + state.estErrorUs() + "us -> leap=" + h.leap() + " stratum="
                 + h.stratum() + " refid=" + NtpEndpoint.formatReferenceId(h.referenceId()) + " precision=2^"
-                + h.precisionLog2() + "s ratelimit="
-                + server.config().rateLimit().map(Object::toString).orElse("off") + " threads="
+                + h.precisionLog2() + "s ratelimit: "
+                + NtpOptions.describe(server.config().rateLimit()) + "; threads="
                 + server.config().threads();
     }
 }

@@ -3,8 +3,10 @@ package io.wallsync.cli;
 import io.wallsync.adapters.ntp.NtpEndpoint;
 import io.wallsync.adapters.ntp.NtpServer;
 import io.wallsync.core.ntp.RateLimiter;
+import io.wallsync.sim.scenario.Durations;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import picocli.CommandLine.Option;
@@ -81,6 +83,51 @@ public final class NtpOptions {
             description =
                     "Receive threads per endpoint, sharing the port with SO_REUSEPORT (default ${DEFAULT-VALUE}).")
     int threads;
+
+    /**
+     * Refuses two {@code --ntp} endpoints that would bind the same UDP port: the same address and
+     * port, or the wildcard address and any address on one port. Port 0 (a free port each) never
+     * clashes. Checked with the other options, so the command exits 2 before it serves anything.
+     *
+     * @throws IllegalArgumentException naming both endpoints
+     */
+    static void requireDistinct(List<NtpEndpoint> endpoints) {
+        for (int i = 0; i < endpoints.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                InetSocketAddress a = endpoints.get(i).address();
+                InetSocketAddress b = endpoints.get(j).address();
+                boolean samePort = a.getPort() == b.getPort() && a.getPort() != 0;
+                boolean overlap = a.getAddress().equals(b.getAddress())
+                        || a.getAddress().isAnyLocalAddress()
+                        || b.getAddress().isAnyLocalAddress();
+                if (samePort && overlap) {
+                    throw new IllegalArgumentException("--ntp " + describe(endpoints.get(i)) + " and --ntp "
+                            + describe(endpoints.get(j)) + " bind the same UDP port: expected each address:port once");
+                }
+            }
+        }
+    }
+
+    private static String describe(NtpEndpoint e) {
+        String host = e.address().getAddress().getHostAddress();
+        return e.domain() + "@" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + e.address().getPort();
+    }
+
+    /**
+     * A readable line for the rate limit in logs, e.g. {@code 1 answer per 2s per client after a
+     * burst of 8, 1/4 of the rest answered, 1/4 KoD RATE, 16384 clients}.
+     */
+    static String describe(Optional<RateLimiter.Config> limits) {
+        if (limits.isEmpty()) {
+            return "off";
+        }
+        RateLimiter.Config c = limits.get();
+        return "1 answer per " + Durations.format(c.intervalNs()) + " per client after a burst of "
+                + c.burst() + ", 1/" + (1 << c.leakLog2()) + " of the rest answered, "
+                + (c.kodLog2() == 0 ? "no KoD" : "1/" + (1 << c.kodLog2()) + " KoD RATE") + ", " + c.capacity()
+                + " clients";
+    }
 
     /**
      * The server configuration for {@code bind}.

@@ -21,6 +21,10 @@ final class RuntimeErrors {
     static String describe(Throwable error) {
         String context = "";
         Throwable t = error;
+        // A wrapper made with new X(cause) only repeats "java.lang.Y: message": say the cause's words.
+        while (t.getCause() != null && t.getMessage() != null && t.getMessage().equals(String.valueOf(t.getCause()))) {
+            t = t.getCause();
+        }
         if (t instanceof UncheckedIOException u && u.getCause() != null) {
             String own = u.getMessage();
             String causeText = String.valueOf(u.getCause());
@@ -40,8 +44,13 @@ final class RuntimeErrors {
             return context.isEmpty() ? io.getMessage() : context + ": " + io.getMessage();
         }
         String message = t.getMessage();
+        if (t instanceof OutOfMemoryError) {
+            return "out of memory (" + message + "): give the JVM more heap, or ask for less work";
+        }
         if (message == null || message.isBlank()) {
-            return "internal error: " + t.getClass().getName() + " (please report it)";
+            StackTraceElement[] at = t.getStackTrace();
+            return "internal error without a message" + (at.length > 0 ? " at " + at[0] : "")
+                    + " (please report it with the command line)";
         }
         return message;
     }
@@ -58,7 +67,7 @@ final class RuntimeErrors {
             case FileAlreadyExistsException a -> "already exists (and is not what was expected there)";
             case NotDirectoryException n -> "not a directory";
             case DirectoryNotEmptyException n -> "directory not empty";
-            default -> f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+            default -> f.getReason() != null ? f.getReason() : "file system error";
         };
         return f.getOtherFile() != null ? what + " (" + f.getOtherFile() + ")" : what;
     }

@@ -20,6 +20,7 @@ import io.wallsync.daemon.MetricsHttpServer;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import io.wallsync.daemon.ServeMetrics;
+import io.wallsync.sim.scenario.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +45,8 @@ import picocli.CommandLine.Option;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Publish the host wallclock to processes and containers through page files.",
+            "Publish the host wallclock to processes through page files.",
+            "Processes and containers map the pages read-only.",
             "Each domain gets <dir>/<domain>.page (Xen shared_info wallclock + wallsync extension).",
             "Pushes on start, on every clock step, every --period and on offset changes."
         })
@@ -146,6 +148,7 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 ntp.add(endpoint);
             }
+            NtpOptions.requireDistinct(ntp);
             if (!ntp.isEmpty()) {
                 ntpOptions.config(ntp.getFirst().address());
             }
@@ -171,8 +174,8 @@ public final class ServeCommand implements Callable<Integer> {
         ServeDaemon daemon = new ServeDaemon(
                 new ServeDaemon.Config(pageDir, specs, period, heartbeat), host, monotonic, metrics, log);
         daemon.start();
-        log.accept("serving " + specs.size() + " domain(s) in " + pageDir + ", period " + period + ", heartbeat "
-                + heartbeat);
+        log.accept("serving " + specs.size() + " domain(s) in " + pageDir + ", period " + Durations.format(period)
+                + ", heartbeat " + Durations.format(heartbeat));
 
         MetricsHttpServer http;
         ControlServer control;

@@ -1,5 +1,6 @@
 package io.wallsync.cli;
 
+import io.wallsync.adapters.linux.Terminals;
 import io.wallsync.sim.report.HtmlReport;
 import io.wallsync.sim.report.Plots;
 import io.wallsync.sim.report.SeriesCsv;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,17 +29,16 @@ import picocli.CommandLine.Option;
         name = "simulate",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs a scenario in virtual time under each sync policy (legacy-periodic, step-and-periodic,"
-                    + " kvm-per-tick, wallsync) on the same world and seed, and reports how wrong the guests were"
-                    + " and what it cost.",
+            // The first paragraph is the line 'wallsync --help' lists: one short sentence.
+            "Compare the sync policies on a scenario in virtual time.",
+            "Runs the scenario under each sync policy (legacy-periodic, step-and-periodic, kvm-per-tick,"
+                    + " wallsync) on the same world and seed, and reports how wrong the guests were and what it"
+                    + " cost.",
             "Embedded scenarios: default (the historical bug), drift, leap-second, suspend-resume, large."
-                    + " The schema of scenario files is in docs/simulator.md."
+                    + " The schema of scenario files and the limits on them are in docs/simulator.md."
         },
         sortOptions = false)
 public final class SimulateCommand implements Callable<Integer> {
-    /** Runs shorter than this show no progress bar. */
-    static final long PROGRESS_AFTER_MS = 2_000;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -71,13 +72,6 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (plot != null) {
-            try {
-                Plots.Format.of(plot);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--plot: " + e.getMessage());
-            }
-        }
         if (printScenario) {
             if (ScenarioLoader.EMBEDDED.contains(scenario)) {
                 spec.commandLine().getOut().print(ScenarioLoader.embeddedText(scenario));
@@ -92,6 +86,18 @@ public final class SimulateCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return 0;
         }
+        try {
+            OutputPaths outputs = new OutputPaths();
+            outputs.file("--csv", csv);
+            outputs.file("--summary-json", summaryJson);
+            if (plot != null) {
+                Plots.Format.of(plot);
+            }
+            outputs.file("--plot", plot);
+            outputs.directory("--report", report);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Scenario loaded;
         try {
             loaded = ScenarioLoader.load(scenario);
@@ -104,8 +110,9 @@ public final class SimulateCommand implements Callable<Integer> {
             loaded = loaded.withSeed(seed);
         }
         Simulator.Progress progress = Simulator.progressFor(loaded);
-        ProgressBar bar =
-                quiet ? null : ProgressBar.start(progress, spec.commandLine().getErr());
+        ProgressBar bar = quiet || !Terminals.isTerminal(Terminals.STDERR)
+                ? null
+                : ProgressBar.start(progress::fraction, spec.commandLine().getErr());
         SimulationResult result;
         try {
             result = Simulator.forThisMachine().run(loaded, progress);
@@ -149,62 +156,74 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /**
-     * A progress bar on stderr, shown only on a terminal and only once a run has taken more than
-     * {@link #PROGRESS_AFTER_MS}. The only wall-clock reads of the simulator are here, in the face.
+     * A progress bar on stderr, drawn from the start of the run (0 %) when stderr is a terminal and
+     * not {@code --quiet}: the share of virtual time done over all policies, never going back, the
+     * wall time so far and an estimate of the time left. The only wall-clock reads of the simulator
+     * are here, in the face.
      */
     static final class ProgressBar {
         private static final int WIDTH = 40;
+        /** Frames per second: 5. */
+        private static final long FRAME_MS = 200;
+
         private final Thread thread;
         private volatile boolean done;
 
-        private ProgressBar(Simulator.Progress progress, PrintWriter err) {
-            this.thread = Thread.ofPlatform().daemon().name("wallsync-progress").unstarted(() -> loop(progress, err));
+        private ProgressBar(DoubleSupplier fraction, PrintWriter err) {
+            this.thread = Thread.ofPlatform().daemon().name("wallsync-progress").unstarted(() -> loop(fraction, err));
         }
 
-        static ProgressBar start(Simulator.Progress progress, PrintWriter err) {
-            var console = System.console();
-            if (console == null || !console.isTerminal()) {
-                return null;
-            }
-            ProgressBar bar = new ProgressBar(progress, err);
+        static ProgressBar start(DoubleSupplier fraction, PrintWriter err) {
+            ProgressBar bar = new ProgressBar(fraction, err);
             bar.thread.start();
             return bar;
         }
 
-        private void loop(Simulator.Progress progress, PrintWriter err) {
+        private void loop(DoubleSupplier fraction, PrintWriter err) {
             long startNs = System.nanoTime();
-            boolean shown = false;
+            Frames frames = new Frames();
             try {
                 while (!done) {
-                    Thread.sleep(200);
                     long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
-                    if (elapsedMs < PROGRESS_AFTER_MS || done) {
-                        continue;
-                    }
-                    err.print("\r" + render(progress.fraction(), elapsedMs));
+                    err.print("\r" + frames.next(fraction.getAsDouble(), elapsedMs));
                     err.flush();
-                    shown = true;
+                    Thread.sleep(FRAME_MS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (shown) {
-                err.print("\r" + " ".repeat(WIDTH + 20) + "\r");
-                err.flush();
+            err.print("\r" + " ".repeat(WIDTH + 45) + "\r");
+            err.flush();
+        }
+
+        /** Successive frames: the fraction shown never decreases, even if a reading does. */
+        static final class Frames {
+            private double shown;
+
+            String next(double fraction, long elapsedMs) {
+                shown = Math.max(shown, Math.max(0, Math.min(1, fraction)));
+                return render(shown, elapsedMs);
             }
         }
 
-        /** One frame of the bar, e.g. {@code [##########          ]  50%   3.2 s}. */
+        /**
+         * One frame of the bar, e.g. {@code [##########          ]  25%   2.5 s, about 7.5 s left}:
+         * the time left is elapsed x (1 - f) / f, shown once 1 % is done and a second has passed.
+         */
         static String render(double fraction, long elapsedMs) {
             double f = Math.max(0, Math.min(1, fraction));
-            int filled = (int) Math.round(f * WIDTH);
+            int filled = (int) Math.floor(f * WIDTH);
+            String eta = f >= 0.01 && elapsedMs >= 1_000
+                    ? String.format(Locale.ROOT, ", about %.1f s left", elapsedMs * (1 - f) / f / 1000.0)
+                    : ", estimating time left";
             return String.format(
                     Locale.ROOT,
-                    "[%s%s] %3.0f%% %5.1f s",
+                    "[%s%s] %3.0f%% %5.1f s%s",
                     "#".repeat(filled),
                     " ".repeat(WIDTH - filled),
-                    f * 100,
-                    elapsedMs / 1000.0);
+                    Math.floor(f * 100),
+                    elapsedMs / 1000.0,
+                    eta);
         }
 
         void stop() {

@@ -47,6 +47,7 @@ public final class WallsyncCommand implements Runnable {
         // `wallsync run --domain d ls -l`: everything from CMD on is CMD's, options included.
         cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? 2 : 1);
+        cl.setParameterExceptionHandler(new UsageErrors(cl.getParameterExceptionHandler()));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("wallsync: " + RuntimeErrors.describe(ex));
             return 1;

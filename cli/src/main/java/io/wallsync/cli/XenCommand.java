@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
 @Command(
         name = "xen",
         mixinStandardHelpOptions = true,
-        description = "Black-box tools for the Xen wallclock ABI (xen_platform_op, shared_info).",
+        description = {
+            "Black-box tools for the Xen wallclock ABI.",
+            "Subcommands work on xen_platform_op and shared_info."
+        },
         subcommands = {XenCommand.PlatformOpCommand.class})
 public final class XenCommand implements Runnable {
     @CommandLine.Spec

@@ -73,6 +73,13 @@ class NtpCommandTest {
                     info = client.getTime(LOOPBACK, port);
                 } catch (java.net.SocketTimeoutException notYet) {
                     // the command is still starting
+                } catch (java.io.IOException late) {
+                    // On a loaded machine the answer to a request that timed out can arrive while
+                    // the next one waits: commons-net refuses it ("Originate time does not match the
+                    // request"); ask again.
+                    if (!String.valueOf(late.getMessage()).contains("Originate time")) {
+                        throw late;
+                    }
                 }
             }
         } finally {

@@ -195,6 +195,7 @@ class ServeReadCommandTest {
         assertThat(serve.exitValue()).isEqualTo(143);
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(out).contains("stopping (signal)").contains("stopped; pages stay in place");
+        assertThat(out).contains("period 11m, heartbeat 100ms"); // human durations, not PT11M / PT0.1S
         try (WallclockPage page = WallclockPage.open(
                 dir.resolve("web.page"), ReaderOptions.defaults().withStaleAfter(Duration.ofMillis(300)))) {
             Thread.sleep(400);

@@ -6,6 +6,7 @@ import de.erichseifert.vectorgraphics2d.util.PageSize;
 import io.wallsync.sim.result.ErrorSeries;
 import io.wallsync.sim.result.PolicyResult;
 import io.wallsync.sim.result.SimulationResult;
+import java.awt.BasicStroke;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -33,7 +34,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class Plots {
     /** Errors below 1 us are drawn at 1 us: a log axis cannot show 0. */
-    static final double FLOOR_MS = 1e-3;
+    static final double FLOOR_NS = 1e3;
 
     static final int WIDTH = 1000;
     static final int HEIGHT = 480;
@@ -63,9 +64,9 @@ public final class Plots {
     /** What an error chart shows at each sample instant. */
     enum ErrorView {
         /** |error| of the wall time a guest booting at that instant reads (the historical bug). */
-        BOOTING_NOW("|error| of a guest booting at that instant", "boot error (ms, log)"),
+        BOOTING_NOW("|error| of a guest booting at that instant", "boot error"),
         /** Median |error| over the guests running at that instant. */
-        RUNNING_MEDIAN("median |error| of the running guests", "median |guest - true UTC| (ms, log)");
+        RUNNING_MEDIAN("median |error| of the running guests", "median |guest - true UTC|");
 
         final String title;
         final String axis;
@@ -77,6 +78,18 @@ public final class Plots {
     }
 
     /**
+     * How the lines of the policies are told apart where they coincide: each policy has its own
+     * dash pattern and width (a dashed line drawn over a solid one leaves the solid one visible in
+     * its gaps), and a policy whose drawn series equals an earlier one says so in the legend.
+     */
+    static final List<BasicStroke> STROKES = List.of(
+            new BasicStroke(3.0f),
+            new BasicStroke(2.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {9f, 6f}, 0f),
+            new BasicStroke(2.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {2f, 4f}, 0f),
+            new BasicStroke(
+                    1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {12f, 4f, 2f, 4f}, 0f));
+
+    /**
      * Guest error against time, one line per policy: what a guest booting at each instant reads, and
      * the median over the guests running then. Log scale: errors span nanoseconds to hours.
      */
@@ -84,32 +97,84 @@ public final class Plots {
         return List.of(errorChart(result, ErrorView.BOOTING_NOW), errorChart(result, ErrorView.RUNNING_MEDIAN));
     }
 
-    static XYChart errorChart(SimulationResult result, ErrorView view) {
-        XYChart chart = new XYChartBuilder()
-                .width(WIDTH)
-                .height(HEIGHT)
-                .title(view.title + " - scenario " + result.scenario().name() + ", seed " + result.seed())
-                .xAxisTitle("true time since host boot (hours)")
-                .yAxisTitle(view.axis)
-                .build();
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setMarkerSize(0);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    /** One policy's line as drawn: true time and |error|, both in ns. */
+    record Line(String policy, List<Double> timesNs, List<Double> errorsNs) {}
+
+    static List<Line> lines(SimulationResult result, ErrorView view) {
+        List<Line> lines = new ArrayList<>();
         for (PolicyResult p : result.policies()) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             downsample(p.series(), view, xs, ys);
             if (xs.isEmpty()) {
                 xs.add(0.0);
-                ys.add(FLOOR_MS);
+                ys.add(FLOOR_NS);
             }
-            XYSeries s = chart.addSeries(p.policy().id(), xs, ys);
+            lines.add(new Line(p.policy().id(), xs, ys));
+        }
+        return lines;
+    }
+
+    /** The legend entry: the policy, and "same as X" when its line equals that of an earlier policy X. */
+    static List<String> legend(List<Line> lines) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Line line = lines.get(i);
+            String name = line.policy();
+            for (int j = 0; j < i; j++) {
+                Line earlier = lines.get(j);
+                if (earlier.timesNs().equals(line.timesNs())
+                        && earlier.errorsNs().equals(line.errorsNs())) {
+                    name += " (same as " + earlier.policy() + ")";
+                    break;
+                }
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    static XYChart errorChart(SimulationResult result, ErrorView view) {
+        List<Line> lines = lines(result, view);
+        double minNs = lines.stream()
+                .flatMap(l -> l.errorsNs().stream())
+                .mapToDouble(d -> d)
+                .min()
+                .orElse(FLOOR_NS);
+        double maxNs = lines.stream()
+                .flatMap(l -> l.errorsNs().stream())
+                .mapToDouble(d -> d)
+                .max()
+                .orElse(FLOOR_NS);
+        AxisUnit y = AxisUnit.forLogRange(minNs, Math.max(maxNs, minNs * 10));
+        AxisUnit x = AxisUnit.forLinearRange(result.scenario().durationNs());
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(view.title + " - scenario " + result.scenario().name() + ", seed " + result.seed())
+                .xAxisTitle("true time since host boot (" + x.label + ")")
+                .yAxisTitle(view.axis + " (" + y.label + ", log scale)")
+                .build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        // Plain numbers (0.001, 10,000), never 1E7: the unit in the title carries the scale.
+        chart.getStyler().setYAxisDecimalPattern("#,##0.##########");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        List<String> legend = legend(lines);
+        for (int i = 0; i < lines.size(); i++) {
+            Line line = lines.get(i);
+            XYSeries s = chart.addSeries(
+                    legend.get(i),
+                    line.timesNs().stream().map(x::of).toList(),
+                    line.errorsNs().stream().map(y::of).toList());
             s.setMarker(SeriesMarkers.NONE);
+            s.setLineStyle(STROKES.get(i % STROKES.size()));
         }
         return chart;
     }
 
+    /** Keeps each bucket's largest value; times and errors in ns, errors floored at {@link #FLOOR_NS}. */
     static void downsample(ErrorSeries series, ErrorView view, List<Double> xs, List<Double> ys) {
         int n = series.size();
         int bucket = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
@@ -128,21 +193,26 @@ public final class Plots {
                 }
             }
             if (worst >= 0) {
-                xs.add(series.timeNs(worstAt) / 3.6e12);
-                ys.add(Math.max(FLOOR_MS, worst / 1e6));
+                xs.add((double) series.timeNs(worstAt));
+                ys.add(Math.max(FLOOR_NS, (double) worst));
             }
         }
     }
 
-    /** Modelled CPU cost per hour of each policy, in microseconds (XChart cannot put bars on a log axis). */
+    /** Modelled CPU cost per hour of each policy, in a unit that fits (XChart cannot put bars on a log axis). */
     public static CategoryChart costChart(SimulationResult result) {
+        double maxNs = result.policies().stream()
+                .mapToDouble(PolicyResult::cpuNsPerHour)
+                .max()
+                .orElse(0);
+        AxisUnit unit = AxisUnit.forLinearRange(maxNs);
         CategoryChart chart = new CategoryChartBuilder()
                 .width(800)
                 .height(420)
                 .title("Modelled CPU cost per hour - scenario "
                         + result.scenario().name())
                 .xAxisTitle("policy")
-                .yAxisTitle("CPU time per hour (us)")
+                .yAxisTitle("CPU time per hour (" + unit.label + ")")
                 .build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
@@ -150,7 +220,7 @@ public final class Plots {
         List<Double> costs = new ArrayList<>();
         for (PolicyResult p : result.policies()) {
             names.add(p.policy().id());
-            costs.add(p.cpuNsPerHour() / 1e3);
+            costs.add(unit.of(p.cpuNsPerHour()));
         }
         chart.addSeries("cpu", names, costs);
         return chart;

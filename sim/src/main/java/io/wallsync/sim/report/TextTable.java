@@ -4,6 +4,7 @@ import io.wallsync.sim.result.GuestResult;
 import io.wallsync.sim.result.PolicyResult;
 import io.wallsync.sim.result.SimulationResult;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,6 +22,55 @@ public final class TextTable {
                 : "never (" + p.guestsNeverCorrect() + "/" + p.guests().size() + ")";
     }
 
+    /**
+     * A table whose columns are as wide as their widest cell (header included), two spaces apart:
+     * the first {@code leftAligned.length()} columns are left-aligned (names), the rest right-aligned
+     * (numbers), so nothing overflows into its neighbour whatever the policy or guest names.
+     */
+    static final class Columns {
+        private final List<String> header;
+        private final int left;
+        private final List<String[]> rows = new ArrayList<>();
+
+        Columns(List<String> header, String leftAligned) {
+            this.header = List.copyOf(header);
+            this.left = leftAligned.length();
+        }
+
+        void row(String... cells) {
+            if (cells.length != header.size()) {
+                throw new IllegalArgumentException("expected " + header.size() + " cells, got " + cells.length);
+            }
+            rows.add(cells);
+        }
+
+        void print(PrintWriter out, String indent) {
+            int[] width = new int[header.size()];
+            for (int c = 0; c < width.length; c++) {
+                width[c] = header.get(c).length();
+                for (String[] row : rows) {
+                    width[c] = Math.max(width[c], row[c].length());
+                }
+            }
+            line(out, indent, header.toArray(String[]::new), width);
+            for (String[] row : rows) {
+                line(out, indent, row, width);
+            }
+        }
+
+        private void line(PrintWriter out, String indent, String[] cells, int[] width) {
+            StringBuilder b = new StringBuilder(indent);
+            for (int c = 0; c < cells.length; c++) {
+                if (c > 0) {
+                    b.append("  ");
+                }
+                String pad = " ".repeat(width[c] - cells[c].length());
+                b.append(c < left ? cells[c] + pad : pad + cells[c]);
+            }
+            out.println(b.toString().stripTrailing());
+        }
+    }
+
     public static void print(SimulationResult result, PrintWriter out, int maxGuests) {
         var s = result.scenario();
         out.printf(
@@ -35,57 +85,52 @@ public final class TextTable {
             out.println("  " + s.description().strip().replace("\n", "\n  "));
         }
         out.println();
-        String fmt = "%-18s %10s %10s %10s %14s %9s %10s %11s %12s%n";
-        out.printf(
-                Locale.ROOT,
-                fmt,
-                "policy",
-                "max|err|",
-                "p50|err|",
-                "p99|err|",
-                "to <1ms",
-                "updates",
-                "hypercalls",
-                "notifier",
-                "cpu/hour");
+        Columns policies = new Columns(
+                List.of(
+                        "policy",
+                        "max|err|",
+                        "p50|err|",
+                        "p99|err|",
+                        "to <1ms",
+                        "updates",
+                        "hypercalls",
+                        "notifier",
+                        "cpu/hour"),
+                "l");
         for (PolicyResult p : result.policies()) {
-            out.printf(
-                    Locale.ROOT,
-                    fmt,
+            policies.row(
                     p.policy().id(),
                     Human.ns(p.maxAbsErrorNs()),
                     Human.ns(p.p50AbsErrorNs()),
                     Human.ns(p.p99AbsErrorNs()),
                     toCorrect(p),
-                    p.updates(),
-                    p.hypercalls(),
-                    p.notifierCalls(),
+                    Long.toString(p.updates()),
+                    Long.toString(p.hypercalls()),
+                    Long.toString(p.notifierCalls()),
                     Human.ns(Math.round(p.cpuNsPerHour())));
         }
+        policies.print(out, "");
         out.println();
         List<PolicyResult> ps = result.policies();
         if (ps.isEmpty() || ps.getFirst().guests().isEmpty()) {
+            out.flush();
             return;
         }
         int guests = ps.getFirst().guests().size();
         out.println("boot error per guest (guest wall time at boot - true UTC):");
-        StringBuilder header =
-                new StringBuilder(String.format(Locale.ROOT, "  %-16s %-4s %10s", "guest", "kind", "boots at"));
-        for (PolicyResult p : ps) {
-            header.append(String.format(Locale.ROOT, " %18s", p.policy().id()));
-        }
-        out.println(header);
+        List<String> header = new ArrayList<>(List.of("guest", "kind", "boots at"));
+        ps.forEach(p -> header.add(p.policy().id()));
+        Columns boots = new Columns(header, "ll");
         for (int i = 0; i < Math.min(guests, maxGuests); i++) {
             GuestResult g = ps.getFirst().guests().get(i);
-            StringBuilder row = new StringBuilder(
-                    String.format(Locale.ROOT, "  %-16s %-4s %10s", g.name(), g.kind(), Human.ns(g.bootTrueNs())));
+            List<String> row = new ArrayList<>(List.of(g.name(), g.kind(), Human.ns(g.bootTrueNs())));
             for (PolicyResult p : ps) {
                 GuestResult pg = p.guests().get(i);
-                String cell = Human.ns(pg.bootErrorNs()) + (pg.bootKnewUnsynchronised() ? " (unsync)" : "");
-                row.append(String.format(Locale.ROOT, " %18s", cell));
+                row.add(Human.ns(pg.bootErrorNs()) + (pg.bootKnewUnsynchronised() ? " (unsync)" : ""));
             }
-            out.println(row);
+            boots.row(row.toArray(String[]::new));
         }
+        boots.print(out, "  ");
         if (guests > maxGuests) {
             out.printf(Locale.ROOT, "  ... %d more guests (all of them are in --summary-json)%n", guests - maxGuests);
         }

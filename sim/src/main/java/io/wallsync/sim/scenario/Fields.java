@@ -89,7 +89,7 @@ final class Fields {
      */
     private ScenarioException missing(String key, String expected) {
         for (YamlNode.Entry e : mapping.entries().values()) {
-            if (!used.contains(e.key()) && editDistance(e.key(), key) <= 2) {
+            if (!used.contains(e.key()) && Spelling.editDistance(e.key(), key) <= 2) {
                 return new ScenarioException(
                         file,
                         e.keyLine(),
@@ -100,49 +100,58 @@ final class Fields {
         return new ScenarioException(file, mapping.line(), path(key), "missing; expected " + expected);
     }
 
-    /** Levenshtein distance (insertions, deletions, substitutions), for short keys. */
-    static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
+    long duration(String key, long fallback) throws ScenarioException {
+        return duration(key, fallback, false);
     }
 
-    long duration(String key, long fallback) throws ScenarioException {
-        String expected = "a duration such as 500us, 1.5s, 11m, 2h or 1d";
-        String text = scalar(key, expected);
+    private long duration(String key, long fallback, boolean positive) throws ScenarioException {
+        String text = scalar(key, Durations.expected(positive));
         if (text == null) {
             return fallback;
         }
-        return Durations.parseNs(text).orElseThrow(() -> error(key, "expected " + expected + ", got '" + text + "'"));
+        return switch (Durations.parse(text, positive)) {
+            case Durations.Parsed.Ok ok -> ok.ns();
+            case Durations.Parsed.Bad bad -> throw error(key, bad.problem());
+        };
     }
 
     long requiredDuration(String key) throws ScenarioException {
         if (!has(key)) {
             used.add(key);
-            throw missing(key, "a duration such as 500us, 1.5s, 11m, 2h or 1d");
+            throw missing(key, Durations.expected(false));
         }
         return duration(key, 0);
     }
 
     long positiveDuration(String key, long fallback) throws ScenarioException {
-        long ns = duration(key, fallback);
-        if (ns <= 0) {
-            throw error(key, "expected a duration > 0, got " + Durations.format(ns));
+        return duration(key, fallback, true);
+    }
+
+    /**
+     * Whole seconds within {@code min..max}: a bare integer is seconds ({@code 3600}), a duration
+     * ({@code 1h}, {@code -30s}) must be a whole number of seconds.
+     */
+    long seconds(String key, long fallback, long min, long max) throws ScenarioException {
+        String expected = "whole seconds from " + min + " to " + max + ", as an integer (3600) or a duration (1h)";
+        String text = scalar(key, expected);
+        if (text == null) {
+            return fallback;
         }
-        return ns;
+        long seconds;
+        if (text.strip().matches("[+-]?\\d{1,18}")) {
+            seconds = Long.parseLong(text.strip());
+        } else if (Durations.parse(text, false) instanceof Durations.Parsed.Ok ok) {
+            if (ok.ns() % 1_000_000_000L != 0) {
+                throw error(key, "'" + text + "' is not whole seconds: expected " + expected);
+            }
+            seconds = ok.ns() / 1_000_000_000L;
+        } else {
+            throw error(key, "'" + text + "' is not a number of seconds: expected " + expected);
+        }
+        if (seconds < min || seconds > max) {
+            throw error(key, "'" + text + "' is out of range: expected " + expected);
+        }
+        return seconds;
     }
 
     double number(String key, double fallback) throws ScenarioException {

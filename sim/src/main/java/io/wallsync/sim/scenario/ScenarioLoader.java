@@ -6,9 +6,6 @@ import io.wallsync.sim.scenario.GuestGroup.ReadMode;
 import io.wallsync.sim.scenario.NtpSpec.StepMethod;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +42,10 @@ public final class ScenarioLoader {
         if (Files.isDirectory(path)) {
             throw new ScenarioException(nameOrPath, 0, "", "is a directory; expected a scenario YAML file");
         }
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // A FIFO or a device could block or never end; only a regular file has a size to check.
+            throw new ScenarioException(nameOrPath, 0, "", "is not a regular file; expected a scenario YAML file");
+        }
         if (!Files.isRegularFile(path)) {
             throw new ScenarioException(
                     nameOrPath,
@@ -55,13 +56,35 @@ public final class ScenarioLoader {
         return loadFile(path);
     }
 
-    /** Loads a scenario file. */
+    /**
+     * Loads a scenario file: its size is checked before anything is read (at most 1 MiB), then the
+     * bytes must be UTF-8 text without NUL bytes.
+     */
     public static Scenario loadFile(Path path) throws ScenarioException {
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            return parse(path.toString(), reader);
+        String file = path.toString();
+        byte[] bytes;
+        try {
+            long size = Files.size(path);
+            if (size > ScenarioText.MAX_BYTES) {
+                throw new ScenarioException(
+                        file, 0, "", "the file has " + size + " bytes; a scenario file is " + ScenarioText.limit());
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes(ScenarioText.MAX_BYTES + 1); // it may have grown since
+            }
         } catch (IOException e) {
-            throw new ScenarioException(path.toString(), 0, "", "cannot read: " + e.getMessage());
+            throw new ScenarioException(file, 0, "", "cannot read the file: " + readProblem(e));
         }
+        return parse(file, ScenarioText.decode(file, bytes));
+    }
+
+    private static String readProblem(IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException n -> "no such file";
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> e.getMessage() != null ? e.getMessage() : "input/output error";
+        };
     }
 
     /** An embedded scenario, if {@code name} is one. */
@@ -74,7 +97,7 @@ public final class ScenarioLoader {
             if (in == null) {
                 throw new IllegalStateException("embedded scenario missing from the jar: " + resource);
             }
-            return Optional.of(parse(name + ".yaml (embedded)", new InputStreamReader(in, StandardCharsets.UTF_8)));
+            return Optional.of(parse(name + ".yaml (embedded)", new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read embedded scenario " + resource, e);
         }
@@ -93,27 +116,51 @@ public final class ScenarioLoader {
         }
     }
 
-    /** Parses YAML text; {@code file} names the source in error messages. */
+    /**
+     * Parses YAML text; {@code file} names the source in error messages. Tabs in the indentation,
+     * anchors, aliases and a second document are refused with their line.
+     */
     public static Scenario parse(String file, String yaml) throws ScenarioException {
-        return parse(file, new StringReader(yaml));
-    }
-
-    static Scenario parse(String file, Reader reader) throws ScenarioException {
+        ScenarioText.checkLayout(file, yaml);
         YamlNode root;
         try {
-            root = YamlNode.parse(reader);
+            root = YamlNode.parse(yaml);
         } catch (YamlNode.SyntaxError e) {
             throw new ScenarioException(file, e.line, e.key, e.getMessage());
-        } catch (IOException e) {
-            int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
-                    ? j.getLocation().getLineNr()
-                    : 0;
-            String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? j.getOriginalMessage()
-                    : e.getMessage();
-            throw new ScenarioException(file, line, "", "not valid YAML: " + message);
+        } catch (IOException | org.yaml.snakeyaml.error.YAMLException e) {
+            throw syntaxError(file, e);
         }
         return read(new Fields(file, "", root), file);
+    }
+
+    /**
+     * The YAML parser's complaint in one line, without its multi-line excerpt or Java class names:
+     * SnakeYAML's problem and its line, and the context ("while parsing a flow sequence") with the
+     * line where that started.
+     */
+    private static ScenarioException syntaxError(String file, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null) {
+                int line = m.getProblemMark() != null ? m.getProblemMark().getLine() + 1 : 0;
+                String context = m.getContext() == null
+                        ? ""
+                        : " (" + m.getContext()
+                                + (m.getContextMark() != null
+                                        ? " from line " + (m.getContextMark().getLine() + 1)
+                                        : "")
+                                + ")";
+                return new ScenarioException(file, line, "", "not valid YAML: " + m.getProblem() + context);
+            }
+        }
+        int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                ? j.getLocation().getLineNr()
+                : 0;
+        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                ? j.getOriginalMessage()
+                : e.getMessage();
+        String firstLine =
+                message == null ? "unreadable" : message.lines().findFirst().orElse("unreadable");
+        return new ScenarioException(file, line, "", "not valid YAML: " + firstLine);
     }
 
     private static Scenario read(Fields top, String file) throws ScenarioException {
@@ -144,7 +191,7 @@ public final class ScenarioLoader {
                             + samples + " samples per guest; expected at most " + MAX_GUEST_SAMPLES
                             + " guest samples in all (use a longer sample_interval)");
         }
-        return new Scenario(
+        Scenario scenario = new Scenario(
                 name,
                 description,
                 start,
@@ -158,6 +205,56 @@ public final class ScenarioLoader {
                 costs,
                 events,
                 guests);
+        checkBudget(top, scenario);
+        return scenario;
+    }
+
+    /** Refuses absurd amounts of work (RunEstimate), naming the field that asks for most of it. */
+    private static void checkBudget(Fields top, Scenario scenario) throws ScenarioException {
+        double samples = RunEstimate.sampleInstants(scenario.durationNs(), scenario.sampleIntervalNs());
+        if (samples > RunEstimate.MAX_SAMPLE_INSTANTS) {
+            throw top.error(
+                    "sample_interval",
+                    "over " + Durations.format(scenario.durationNs()) + " this is " + count(samples)
+                            + " sample instants per policy, expected at most " + count(RunEstimate.MAX_SAMPLE_INSTANTS)
+                            + " (each keeps a row of the error series for the CSV and plots); use a longer"
+                            + " sample_interval");
+        }
+        RunEstimate estimate = RunEstimate.of(scenario);
+        if (estimate.events() > RunEstimate.MAX_EVENTS) {
+            RunEstimate.Part part = estimate.largest();
+            String field = part.field();
+            String remedy = switch (field) {
+                case "duration" -> "a shorter duration";
+                case "guests", "events" -> "fewer " + field;
+                default -> "a longer " + field.substring(field.lastIndexOf('.') + 1);
+            };
+            throw errorAt(
+                    top,
+                    field,
+                    "this asks for " + count(part.count()) + " " + part.what() + " per policy run: an estimated "
+                            + count(estimate.events()) + " engine events for " + estimate.policies()
+                            + " policies, expected at most " + count(RunEstimate.MAX_EVENTS) + "; use " + remedy);
+        }
+    }
+
+    /** An error at a dotted field path of the scenario ("tick", "host.ntp.poll_interval", "guests[2].x"). */
+    private static ScenarioException errorAt(Fields top, String field, String problem) throws ScenarioException {
+        if (field.startsWith("host.ntp.")) {
+            return top.section("host").section("ntp").error(field.substring("host.ntp.".length()), problem);
+        }
+        java.util.regex.Matcher item =
+                java.util.regex.Pattern.compile("guests\\[(\\d+)]\\.(.+)").matcher(field);
+        if (item.matches()) {
+            int i = Integer.parseInt(item.group(1));
+            return top.item("guests", i, top.list("guests").get(i)).error(item.group(2), problem);
+        }
+        return top.error(field, problem);
+    }
+
+    /** A count for messages: grouped digits, e.g. 14,400,000,000,000. */
+    private static String count(double n) {
+        return String.format(java.util.Locale.ROOT, "%,.0f", n);
     }
 
     private static List<Policy> policies(Fields top) throws ScenarioException {
@@ -350,17 +447,11 @@ public final class ScenarioLoader {
             if (reread > 0 && reads != ReadMode.BOOT_ONLY) {
                 throw f.error("reread_interval", "only meaningful with reads: boot-only");
             }
-            long offsetNs = f.duration("time_offset", 0);
-            if (offsetNs % NS_PER_S != 0) {
-                throw f.error("time_offset", "expected whole seconds (Xen keeps time_offset in seconds)");
-            }
-            try {
-                TimeOffsetSeconds.of(offsetNs / NS_PER_S);
-            } catch (IllegalArgumentException e) {
-                throw f.error("time_offset", e.getMessage());
-            }
+            // Xen keeps time_offset in whole seconds, and shared_info publishes it as s32.
+            long offsetSeconds = f.seconds(
+                    "time_offset", 0, TimeOffsetSeconds.MIN_SECONDS, TimeOffsetSeconds.MAX_SECONDS);
             f.finish();
-            guests.add(new GuestGroup(name, kind, count, bootAt, spread, shutdown, reads, reread, offsetNs / NS_PER_S));
+            guests.add(new GuestGroup(name, kind, count, bootAt, spread, shutdown, reads, reread, offsetSeconds));
         }
         return guests;
     }

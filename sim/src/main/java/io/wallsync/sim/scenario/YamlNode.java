@@ -4,11 +4,16 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.DocumentStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 /**
  * A YAML document as a tree that remembers the line of every node, so that a validation error can
@@ -42,13 +47,43 @@ sealed interface YamlNode {
         }
     }
 
-    static YamlNode parse(Reader reader) throws IOException, SyntaxError {
-        try (JsonParser parser = new YAMLFactory().createParser(reader)) {
+    /**
+     * Parses one YAML document. Anchors and aliases ({@code &name}, {@code *name}, {@code <<: *name})
+     * and a second document are refused with their line: a scenario is read by people, and each
+     * value stands where it is written. (SnakeYAML's event stream is read for these because Jackson
+     * drops the anchors of scalars.)
+     *
+     * @throws org.yaml.snakeyaml.error.YAMLException for malformed YAML found by that first pass
+     */
+    static YamlNode parse(String yaml) throws IOException, SyntaxError {
+        refuseAnchorsAliasesAndDocuments(yaml);
+        try (JsonParser parser = new YAMLFactory().createParser(yaml)) {
             JsonToken token = parser.nextToken();
             if (token == null) {
                 return new Mapping(Map.of(), 1);
             }
             return read(parser, token);
+        }
+    }
+
+    private static void refuseAnchorsAliasesAndDocuments(String yaml) throws SyntaxError {
+        int documents = 0;
+        for (Event event : new Yaml().parse(new StringReader(yaml))) {
+            int line = event.getStartMark() == null ? 0 : event.getStartMark().getLine() + 1;
+            if (event instanceof DocumentStartEvent && ++documents > 1) {
+                throw new SyntaxError(
+                        line, "", "a second YAML document starts here; a scenario file holds one document");
+            }
+            if (event instanceof AliasEvent alias) {
+                throw new SyntaxError(
+                        line, "", "YAML alias '*" + alias.getAnchor() + "' is not supported: write the value out");
+            }
+            if (event instanceof NodeEvent node && node.getAnchor() != null) {
+                throw new SyntaxError(
+                        line,
+                        "",
+                        "YAML anchor '&" + node.getAnchor() + "' is not supported: write each value where it is used");
+            }
         }
     }
 
