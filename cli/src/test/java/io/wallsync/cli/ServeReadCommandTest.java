@@ -10,7 +10,9 @@ import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.daemon.DaemonConfig;
 import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.FilePageSink;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import java.io.IOException;
@@ -213,10 +215,10 @@ class ServeReadCommandTest {
         AtomicLong offsetNs = new AtomicLong(1_700_000_000_000_000_000L);
         HostClock host = unsyncedHostAt(offsetNs);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(50)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(50)),
                 host,
                 mono,
+                FilePageSink.lock(dir),
                 PushObserver.NONE,
                 line -> {});
         daemon.start();
@@ -270,10 +272,10 @@ class ServeReadCommandTest {
         AtomicLong offsetNs = new AtomicLong(1_700_000_000_000_000_000L);
         HostClock host = unsyncedHostAt(offsetNs);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
                 host,
                 System::nanoTime,
+                FilePageSink.lock(dir),
                 PushObserver.NONE,
                 line -> {});
         daemon.start();

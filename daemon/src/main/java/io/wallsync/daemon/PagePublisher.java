@@ -1,7 +1,6 @@
 package io.wallsync.daemon;
 
 import io.wallsync.adapters.page.DomainName;
-import io.wallsync.adapters.page.PageFile;
 import io.wallsync.adapters.page.PageState;
 import io.wallsync.adapters.page.PageWriter;
 import io.wallsync.core.dom0.Dom0SyncAgent;
@@ -18,10 +17,11 @@ import io.wallsync.core.port.SyncState;
 import io.wallsync.core.xen.Domain;
 import io.wallsync.core.xen.DomainKind;
 import io.wallsync.core.xen.Hypervisor;
+import io.wallsync.core.xen.WallclockReading;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +40,11 @@ import java.util.OptionalLong;
 public final class PagePublisher implements AutoCloseable {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final Path dir;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final PageSink sink;
     private final HostClock host;
     private final MonotonicClock monotonic;
     private final long writerPid;
@@ -49,18 +53,19 @@ public final class PagePublisher implements AutoCloseable {
     private final Hypervisor hypervisor;
     private final Dom0SyncAgent agent;
     private final Map<DomainName, Page> pages = new LinkedHashMap<>();
-    private final List<PageFile> removed = new ArrayList<>();
     private PushRecord lastPush;
     private SyncState lastSync;
 
     private static final class Page {
-        final Domain domain;
-        final PageFile file;
-        final PageWriter writer;
+        Domain domain;
+        PageSink.Page file;
+        PageWriter writer;
         long stepGeneration;
         PageState state;
+        /** The last damage that could not be repaired (logged once, retried at every heartbeat). */
+        String unrepaired;
 
-        Page(Domain domain, PageFile file, PageWriter writer, long stepGeneration) {
+        Page(Domain domain, PageSink.Page file, PageWriter writer, long stepGeneration) {
             this.domain = domain;
             this.file = file;
             this.writer = writer;
@@ -69,7 +74,7 @@ public final class PagePublisher implements AutoCloseable {
     }
 
     /** What the daemon knows about one domain. */
-    public record DomainInfo(DomainName name, int domainId, long timeOffsetSeconds, long stepGeneration, Path page) {}
+    public record DomainInfo(DomainName name, int domainId, long timeOffsetSeconds, long stepGeneration, String page) {}
 
     /**
      * Creates the hypervisor and dom0 and makes the agent's first push (START), so that every page
@@ -78,14 +83,14 @@ public final class PagePublisher implements AutoCloseable {
      * @param periodNs the agent's periodic push interval
      */
     public PagePublisher(
-            Path dir,
+            PageSink sink,
             HostClock host,
             MonotonicClock monotonic,
             long periodNs,
             long writerPid,
             int heartbeatPeriodMs,
             PushObserver observer) {
-        this.dir = dir;
+        this.sink = sink;
         this.host = host;
         this.monotonic = monotonic;
         this.writerPid = writerPid;
@@ -116,17 +121,12 @@ public final class PagePublisher implements AutoCloseable {
         if (pages.containsKey(spec.name())) {
             return false;
         }
-        PageFile file = PageFile.openForWriting(dir, spec.name());
+        PageSink.Page file = sink.open(spec.name());
         try {
             PageWriter writer = new PageWriter(file.segment());
             // A reused page keeps counting generations: readers holding the old value see a change.
-            long generation = file.reused()
-                    ? file.segment()
-                                    .get(
-                                            ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN),
-                                            PageExtensionLayout.DISRUPTION_MARKER_OFFSET)
-                            + 1
-                    : 1;
+            long generation =
+                    file.reused() ? file.segment().get(U64, PageExtensionLayout.DISRUPTION_MARKER_OFFSET) + 1 : 1;
             boolean repaired = writer.initialise(writerPid, heartbeatPeriodMs);
             Domain domain = hypervisor.createDomain(DomainKind.PV, spec.timeOffsetSeconds(), file.segment());
             Page page = new Page(domain, file, writer, generation);
@@ -143,9 +143,8 @@ public final class PagePublisher implements AutoCloseable {
     }
 
     /**
-     * Removes the domain's page file. The core hypervisor has no domain destruction, so the
-     * domain stays there with its (now unlinked) mapping until the daemon exits; a reader that
-     * still maps it sees the heartbeat stop.
+     * Destroys the domain in the hypervisor and removes its page (file unlinked, mapping
+     * released); a reader that still maps it sees the heartbeat stop.
      *
      * @return false if there was no such domain
      */
@@ -154,8 +153,8 @@ public final class PagePublisher implements AutoCloseable {
         if (page == null) {
             return false;
         }
-        java.nio.file.Files.deleteIfExists(page.file.path());
-        removed.add(page.file);
+        hypervisor.destroyDomain(page.domain.id());
+        page.file.delete();
         return true;
     }
 
@@ -184,7 +183,18 @@ public final class PagePublisher implements AutoCloseable {
 
     /** clock_was_set: the agent pushes at once (STEP) and every page starts a new generation. */
     public void clockWasSet() {
+        checkPages();
         notifyAgent(true);
+    }
+
+    /**
+     * One beat of the push loop: repairs pages damaged by someone else, gives the agent its clock
+     * tick, then writes every page's heartbeat. What {@code serve} does every --heartbeat.
+     */
+    public void beat() {
+        checkPages();
+        tick();
+        heartbeat();
     }
 
     /** A clock tick: the agent pushes if its period has passed (PERIODIC) or a retry is due. */
@@ -268,21 +278,121 @@ public final class PagePublisher implements AutoCloseable {
         SyncState sync = syncState();
         boolean changed = !sync.equals(before);
         long now = monotonic.nanos();
-        for (Page page : pages.values()) {
-            if (changed && page.state != null) {
-                PageState refreshed = stateOf(sync, page, page.state.lastPushMonotonicNs(), page.state.reason());
-                page.writer.publishState(refreshed);
-                page.state = refreshed;
+        for (Map.Entry<DomainName, Page> e : pages.entrySet()) {
+            Page page = e.getValue();
+            if (page.unrepaired != null) {
+                continue;
             }
-            page.writer.heartbeat(now);
+            try {
+                if (changed && page.state != null) {
+                    PageState refreshed = stateOf(sync, page, page.state.lastPushMonotonicNs(), page.state.reason());
+                    page.writer.publishState(refreshed);
+                    page.state = refreshed;
+                }
+                page.writer.heartbeat(now);
+            } catch (InternalError fault) {
+                // SIGBUS: the file was truncated between checkPages() and this store.
+                repair(e.getKey(), page, "fault on access (truncated?): " + fault.getMessage());
+            }
         }
         observer.heartbeat(sync);
+    }
+
+    /**
+     * Looks at every page for damage done by someone else (deleted, replaced, truncated, magic or
+     * header overwritten: {@link PageSink.Page#damage()} without touching the mapping; then the
+     * header, wc_* and step generation through the mapping, which is safe once the size is right)
+     * and recreates a damaged page at once.
+     */
+    public void checkPages() {
+        for (Map.Entry<DomainName, Page> e : pages.entrySet()) {
+            Page page = e.getValue();
+            String damage;
+            try {
+                damage = page.file.damage().orElseGet(() -> contentDamage(page));
+            } catch (IOException io) {
+                damage = "cannot be checked: " + io.getMessage();
+            }
+            if (damage != null) {
+                repair(e.getKey(), page, damage);
+            }
+        }
+    }
+
+    /** What no writer but this one would have put in a page of the right size, or null. */
+    private String contentDamage(Page page) {
+        MemorySegment seg = page.file.segment();
+        if (seg.get(U16, PageExtensionLayout.LAYOUT_VERSION_OFFSET) != PageExtensionLayout.LAYOUT_VERSION
+                || seg.get(U16, PageExtensionLayout.EXTENSION_SIZE_OFFSET) != PageExtensionLayout.EXTENSION_SIZE
+                || seg.get(U32, PageExtensionLayout.WRITER_PID_OFFSET) != (int) writerPid
+                || seg.get(U32, PageExtensionLayout.HEARTBEAT_PERIOD_MS_OFFSET) != heartbeatPeriodMs) {
+            return "overwritten: header (layout, size, writer pid or heartbeat period) changed";
+        }
+        if (page.state != null && seg.get(U64, PageExtensionLayout.DISRUPTION_MARKER_OFFSET) != page.stepGeneration) {
+            return "overwritten: step generation changed";
+        }
+        long expectedSeconds = hypervisor.wallclock().seconds() + page.domain.timeOffsetSeconds();
+        return switch (page.domain.sharedInfo().readWallclock(0)) {
+            case WallclockReading.Value v
+            when v.seconds() == expectedSeconds
+                    && v.nanos() == hypervisor.wallclock().nanos() -> null;
+            case WallclockReading.Value v -> "overwritten: wc_sec/wc_nsec changed";
+            case WallclockReading.Failed f -> "overwritten: " + f.why();
+        };
+    }
+
+    /**
+     * Recreates a damaged page: a new file (temporary + atomic rename), a new shared_info for the
+     * domain (same id and offset; the hypervisor writes its wallclock at once), a new step
+     * generation (the page's wall time may have been anything), extension reason REPAIR.
+     *
+     * @return true if the page was recreated; false (logged once per distinct damage) if not, to
+     *     be retried at the next heartbeat
+     */
+    private boolean repair(DomainName name, Page page, String damage) {
+        PageSink.Page fresh = null;
+        try {
+            fresh = sink.create(name);
+            PageWriter writer = new PageWriter(fresh.segment());
+            writer.initialise(writerPid, heartbeatPeriodMs);
+            int id = page.domain.id();
+            long offset = page.domain.timeOffsetSeconds();
+            hypervisor.destroyDomain(id);
+            Domain domain = hypervisor.createDomain(id, DomainKind.PV, offset, fresh.segment());
+            PageSink.Page old = page.file;
+            page.domain = domain;
+            page.file = fresh;
+            page.writer = writer;
+            page.stepGeneration++;
+            publishExtension(name, page, PushReason.REPAIR, syncState());
+            writer.heartbeat(monotonic.nanos());
+            fresh.publish();
+            old.close();
+            page.unrepaired = null;
+            observer.pageRepaired(name, damage, fresh.where());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (fresh != null) {
+                fresh.close();
+            }
+            String why = damage + "; recreating it failed: " + e.getMessage();
+            if (!why.equals(page.unrepaired)) {
+                observer.pageRepairFailed(name, why);
+            }
+            page.unrepaired = why;
+            return false;
+        }
+    }
+
+    /** False while some damaged page could not be recreated (its readers see it go stale). */
+    public boolean allPagesWritten() {
+        return pages.values().stream().allMatch(p -> p.unrepaired == null);
     }
 
     public List<DomainInfo> domains() {
         List<DomainInfo> out = new ArrayList<>();
         pages.forEach((name, p) -> out.add(
-                new DomainInfo(name, p.domain.id(), p.domain.timeOffsetSeconds(), p.stepGeneration, p.file.path())));
+                new DomainInfo(name, p.domain.id(), p.domain.timeOffsetSeconds(), p.stepGeneration, p.file.where())));
         return out;
     }
 
@@ -296,16 +406,12 @@ public final class PagePublisher implements AutoCloseable {
         return agent;
     }
 
-    /** Unmaps every page; the files stay (a restarted daemon repairs and reuses them). */
+    /** Unmaps every page; the files stay (a restarted daemon repairs and reuses them). The sink stays open. */
     @Override
     public void close() {
         for (Page page : pages.values()) {
             page.file.close();
         }
-        for (PageFile f : removed) {
-            f.close();
-        }
         pages.clear();
-        removed.clear();
     }
 }

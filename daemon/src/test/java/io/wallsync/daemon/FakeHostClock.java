@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A host whose CLOCK_REALTIME is its CLOCK_MONOTONIC plus an offset the test steps: the way tests
  * drive clock steps without touching the machine's clock.
  */
-final class FakeHostClock implements HostClock, MonotonicClock {
+class FakeHostClock implements HostClock, MonotonicClock {
     final AtomicLong monotonicNs = new AtomicLong();
     final AtomicLong realtimeMinusMonotonicNs = new AtomicLong();
     final AtomicReference<SyncState> sync =

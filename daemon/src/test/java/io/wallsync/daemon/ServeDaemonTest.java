@@ -31,10 +31,10 @@ class ServeDaemonTest {
         List<String> log = new CopyOnWriteArrayList<>();
         ServeMetrics metrics = new ServeMetrics(host, PushObserver.NONE);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(20)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(20)),
                 host,
                 host,
+                FilePageSink.lock(dir),
                 metrics,
                 log::add);
         daemon.start();
@@ -70,10 +70,10 @@ class ServeDaemonTest {
         FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
         ServeMetrics metrics = new ServeMetrics(host, PushObserver.NONE);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMillis(50), Duration.ofMillis(20)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMillis(50), Duration.ofMillis(20)),
                 host,
                 host,
+                FilePageSink.lock(dir),
                 metrics,
                 line -> {});
         daemon.start();
@@ -92,10 +92,10 @@ class ServeDaemonTest {
     void stoppedDaemonLeavesAPageThatReadersReportStale() throws Exception {
         FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(20)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(20)),
                 host,
                 host,
+                FilePageSink.lock(dir),
                 PushObserver.NONE,
                 line -> {});
         daemon.start();
