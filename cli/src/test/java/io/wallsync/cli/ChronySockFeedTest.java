@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
@@ -37,6 +38,12 @@ class ChronySockFeedTest {
 
     /** A synchronised host whose wall clock is this machine's plus {@code aheadNs}. */
     record AheadHost(long aheadNs, SyncState state) implements HostClock, MonotonicClock {
+        @Override
+        public HostSample sample() {
+            long monotonicNs = System.nanoTime();
+            return new HostSample(realtimeNs(), monotonicNs);
+        }
+
         @Override
         public long realtimeNs() {
             Instant now = Instant.now();

@@ -7,6 +7,7 @@ import io.wallsync.client.ReaderOptions;
 import io.wallsync.client.Reading;
 import io.wallsync.client.WallclockPage;
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
@@ -304,6 +305,12 @@ class ServeReadCommandTest {
      */
     private static HostClock unsyncedHostAt(AtomicLong offsetNs) {
         return new HostClock() {
+            @Override
+            public HostSample sample() {
+                long monotonicNs = System.nanoTime();
+                return new HostSample(monotonicNs + offsetNs.get(), monotonicNs);
+            }
+
             @Override
             public long realtimeNs() {
                 return System.nanoTime() + offsetNs.get();

@@ -6,11 +6,13 @@ import io.wallsync.adapters.page.PageWriter;
 import io.wallsync.core.dom0.Dom0SyncAgent;
 import io.wallsync.core.dom0.PushRecord;
 import io.wallsync.core.dom0.SyncPolicy;
+import io.wallsync.core.dom0.XenPlatform;
 import io.wallsync.core.page.ClockStatus;
 import io.wallsync.core.page.PageExtensionLayout;
 import io.wallsync.core.page.PageLeapIndicator;
 import io.wallsync.core.page.PushReason;
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -53,7 +56,6 @@ public final class PagePublisher implements AutoCloseable {
     private final Hypervisor hypervisor;
     private final Dom0SyncAgent agent;
     private final Map<DomainName, Page> pages = new LinkedHashMap<>();
-    private PushRecord lastPush;
     private SyncState lastSync;
 
     private static final class Page {
@@ -77,9 +79,12 @@ public final class PagePublisher implements AutoCloseable {
     public record DomainInfo(DomainName name, int domainId, long timeOffsetSeconds, long stepGeneration, String page) {}
 
     /**
-     * Creates the hypervisor and dom0 and makes the agent's first push (START), so that every page
-     * added later receives the right wallclock at once.
+     * The real mode ({@code serve}): a hypervisor whose system time is the host's CLOCK_MONOTONIC,
+     * so each push pairs realtime with the monotonic instant of the same {@link HostSample}
+     * ({@link XenPlatform#onHostMonotonic}). Makes the agent's first push (START), so that every
+     * page added later receives the right wallclock at once.
      *
+     * @param monotonic the host's CLOCK_MONOTONIC: the hypervisor's system time and dom0's monotonic clock
      * @param periodNs the agent's periodic push interval
      */
     public PagePublisher(
@@ -90,22 +95,56 @@ public final class PagePublisher implements AutoCloseable {
             long writerPid,
             int heartbeatPeriodMs,
             PushObserver observer) {
+        this(sink, host, monotonic, new Hypervisor(monotonic), true, periodNs, writerPid, heartbeatPeriodMs, observer);
+    }
+
+    /**
+     * The same system on a given hypervisor whose system time is its own clocksource (the
+     * simulator: Xen's oscillator drifts from dom0's), read right after each sample of dom0's clock.
+     *
+     * @param hypervisor a hypervisor without domains yet; dom0 is created here
+     * @param dom0Monotonic dom0's CLOCK_MONOTONIC
+     */
+    public static PagePublisher onHypervisor(
+            PageSink sink,
+            HostClock host,
+            MonotonicClock dom0Monotonic,
+            Hypervisor hypervisor,
+            long periodNs,
+            long writerPid,
+            int heartbeatPeriodMs,
+            PushObserver observer) {
+        return new PagePublisher(
+                sink, host, dom0Monotonic, hypervisor, false, periodNs, writerPid, heartbeatPeriodMs, observer);
+    }
+
+    private PagePublisher(
+            PageSink sink,
+            HostClock host,
+            MonotonicClock dom0Monotonic,
+            Hypervisor hypervisor,
+            boolean systemTimeIsHostMonotonic,
+            long periodNs,
+            long writerPid,
+            int heartbeatPeriodMs,
+            PushObserver observer) {
         this.sink = sink;
         this.host = host;
-        this.monotonic = monotonic;
+        // Page timestamps (heartbeat, last push) are on the readers' clock: the hypervisor's system time.
+        this.monotonic = hypervisor::systemTimeNs;
         this.writerPid = writerPid;
         this.heartbeatPeriodMs = heartbeatPeriodMs;
         this.observer = observer;
-        this.hypervisor = new Hypervisor(monotonic);
+        this.hypervisor = hypervisor;
         hypervisor.createDomain(DomainKind.CONTROL, 0);
-        PairedHostClock dom0Clock = new PairedHostClock(host, monotonic);
         this.agent = new Dom0SyncAgent(
-                dom0Clock,
-                monotonic,
-                dom0Clock.platform(hypervisor),
+                host,
+                dom0Monotonic,
+                systemTimeIsHostMonotonic
+                        ? XenPlatform.onHostMonotonic(hypervisor, Hypervisor.DOM0)
+                        : XenPlatform.of(hypervisor, Hypervisor.DOM0),
                 SyncPolicy.STEP_AND_PERIODIC,
-                periodNs,
-                push -> lastPush = push);
+                periodNs);
         // Registration on the gtod chain fires was_set = true at once: the START push.
         notifyAgent(true);
     }
@@ -203,22 +242,16 @@ public final class PagePublisher implements AutoCloseable {
     }
 
     private void notifyAgent(boolean wasSet) {
-        lastPush = null;
-        agent.onClockUpdate(wasSet);
-        PushRecord push = lastPush;
-        if (push == null) {
+        Optional<PushRecord> pushed = agent.update(wasSet);
+        if (pushed.isEmpty()) {
             return; // a tick with nothing due
         }
+        PushRecord push = pushed.get();
         if (!push.succeeded()) {
             observer.pushFailed(push);
             return;
         }
-        PushReason reason = switch (push.reason()) {
-            case START -> PushReason.START;
-            case STEP -> PushReason.STEP;
-            case PERIODIC -> PushReason.PERIODIC;
-            case RETRY -> PushReason.RETRY;
-        };
+        PushReason reason = push.reason();
         SyncState sync = syncState();
         for (Map.Entry<DomainName, Page> e : pages.entrySet()) {
             if (reason == PushReason.STEP) {

@@ -1,6 +1,7 @@
 package io.wallsync.daemon;
 
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
@@ -42,6 +43,12 @@ class FakeHostClock implements HostClock, MonotonicClock {
     @Override
     public long nanos() {
         return followNanoTime ? System.nanoTime() : monotonicNs.get();
+    }
+
+    @Override
+    public HostSample sample() {
+        long monotonic = nanos();
+        return new HostSample(monotonic + realtimeMinusMonotonicNs.get(), monotonic);
     }
 
     @Override

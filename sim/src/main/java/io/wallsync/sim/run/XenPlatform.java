@@ -52,8 +52,7 @@ final class XenPlatform implements Platform {
                 timekeeper::monotonicNs,
                 io.wallsync.core.dom0.XenPlatform.of(hypervisor, Hypervisor.DOM0),
                 syncPolicy,
-                pushPeriodNs,
-                push -> {});
+                pushPeriodNs);
         this.agentOnGtodChain = syncPolicy == SyncPolicy.STEP_AND_PERIODIC;
         if (agentOnGtodChain) {
             timekeeper.registerGtodNotifier(agent.gtodNotifier(), 0);

@@ -1,10 +1,11 @@
 package io.wallsync.sim.story;
 
 import io.wallsync.core.dom0.Dom0SyncAgent;
-import io.wallsync.core.dom0.PushReason;
 import io.wallsync.core.dom0.SyncPolicy;
 import io.wallsync.core.dom0.XenPlatform;
 import io.wallsync.core.guest.PvGuest;
+import io.wallsync.core.notify.NotifyResult;
+import io.wallsync.core.page.PushReason;
 import io.wallsync.core.time.Timekeeper;
 import io.wallsync.core.time.Timex;
 import io.wallsync.core.time.TimexResult;
@@ -61,15 +62,17 @@ public final class HistoricalBugStory {
                 dom0Clock::monotonicNs,
                 XenPlatform.of(hypervisor, Hypervisor.DOM0),
                 policy,
-                Dom0SyncAgent.DEFAULT_PERIOD_NS,
-                push -> pushes.add(new PolicyOutcome.TimedPush(trueTime.nanos(), push)));
-        if (policy == SyncPolicy.STEP_AND_PERIODIC) {
-            // Linux 3.11+ registers on the pvclock gtod chain (xen_time_init); LEGACY has no notifier,
-            // only the periodic work, which the same ticks drive.
-            dom0Clock.registerGtodNotifier(agent.gtodNotifier(), 0);
-        } else {
-            dom0Clock.registerGtodNotifier(event -> agent.onClockUpdate(false), 0);
-        }
+                Dom0SyncAgent.DEFAULT_PERIOD_NS);
+        // Linux 3.11+ registers on the pvclock gtod chain (xen_time_init); LEGACY has no notifier,
+        // only the periodic work, which the same ticks drive.
+        boolean onChain = policy == SyncPolicy.STEP_AND_PERIODIC;
+        dom0Clock.registerGtodNotifier(
+                event -> {
+                    var push = agent.update(onChain && event.wasSet());
+                    push.ifPresent(p -> pushes.add(new PolicyOutcome.TimedPush(trueTime.nanos(), p)));
+                    return push.isEmpty() || push.get().succeeded() ? NotifyResult.OK : NotifyResult.BAD;
+                },
+                0);
 
         List<StoryGuest> guests = new ArrayList<>(config.guests());
         guests.sort(Comparator.comparingLong(StoryGuest::bootAfterHostBootNs));

@@ -2,8 +2,8 @@ package io.wallsync.sim.story;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wallsync.core.dom0.PushReason;
 import io.wallsync.core.dom0.SyncPolicy;
+import io.wallsync.core.page.PushReason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
