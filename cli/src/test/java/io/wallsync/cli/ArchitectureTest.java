@@ -80,6 +80,8 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.wallsync.sim..", "io.wallsync.daemon..", "io.wallsync.adapters..")
                 .check(classes);
+        // The simulator runs the daemon's wiring (its wallsync policy is serve in virtual time), but
+        // never an adapter directly: no real clock, file or socket in a simulation.
         noClasses()
                 .that()
                 .resideInAPackage("io.wallsync.sim..")

@@ -59,6 +59,11 @@ public final class FilePageSink implements PageSink {
     }
 
     @Override
+    public boolean sharedWithOthers() {
+        return true;
+    }
+
+    @Override
     public Optional<Path> directory() {
         return Optional.of(dir);
     }

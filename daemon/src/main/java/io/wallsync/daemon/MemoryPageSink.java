@@ -66,6 +66,11 @@ public final class MemoryPageSink implements PageSink {
     }
 
     @Override
+    public boolean sharedWithOthers() {
+        return false;
+    }
+
+    @Override
     public Optional<Path> directory() {
         return Optional.empty();
     }

@@ -338,6 +338,9 @@ public final class PagePublisher implements AutoCloseable {
      * and recreates a damaged page at once.
      */
     public void checkPages() {
+        if (!sink.sharedWithOthers()) {
+            return;
+        }
         for (Map.Entry<DomainName, Page> e : pages.entrySet()) {
             Page page = e.getValue();
             String damage;
@@ -415,6 +418,28 @@ public final class PagePublisher implements AutoCloseable {
             page.unrepaired = why;
             return false;
         }
+    }
+
+    /**
+     * The hypervisor's domain behind a domain of this daemon (the simulator boots its guests on it).
+     *
+     * @throws IllegalArgumentException if there is no such domain
+     */
+    public Domain domainOf(DomainSpec spec) {
+        return page(spec).domain;
+    }
+
+    /** The page of a domain of this daemon, as a reader would map it. */
+    public MemorySegment pageOf(DomainSpec spec) {
+        return page(spec).file.segment();
+    }
+
+    private Page page(DomainSpec spec) {
+        Page page = pages.get(spec.name());
+        if (page == null) {
+            throw new IllegalArgumentException("no domain " + spec.name() + ": existing domains are " + pages.keySet());
+        }
+        return page;
     }
 
     /** False while some damaged page could not be recreated (its readers see it go stale). */

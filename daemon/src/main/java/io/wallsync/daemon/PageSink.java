@@ -25,6 +25,12 @@ public interface PageSink extends AutoCloseable {
     /** The directory of the page files, if the pages are files (the control socket goes there too). */
     Optional<Path> directory();
 
+    /**
+     * True when other processes can reach the pages (files): then every heartbeat checks them for
+     * damage. Pages only this process holds (memory) cannot be damaged by anyone else.
+     */
+    boolean sharedWithOthers();
+
     /** Releases what the sink holds (for files: the directory lock). Pages are closed by their owner. */
     @Override
     void close();

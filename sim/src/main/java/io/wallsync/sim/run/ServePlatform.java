@@ -1,0 +1,141 @@
+package io.wallsync.sim.run;
+
+import io.wallsync.core.guest.PvGuest;
+import io.wallsync.core.notify.NotifyResult;
+import io.wallsync.core.page.ClockStatus;
+import io.wallsync.core.page.PageExtensionLayout;
+import io.wallsync.core.port.MonotonicClock;
+import io.wallsync.core.time.Timekeeper;
+import io.wallsync.core.xen.Domain;
+import io.wallsync.core.xen.Hypervisor;
+import io.wallsync.core.xen.Wallclock;
+import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.MemoryPageSink;
+import io.wallsync.daemon.PagePublisher;
+import io.wallsync.daemon.PushObserver;
+import io.wallsync.sim.scenario.GuestGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The {@code wallsync} policy: the daemon behind {@code wallsync serve}, run in virtual time. The
+ * same {@link PagePublisher} (dom0 sync agent, hypervisor, one page per domain) as serve, on a
+ * {@link MemoryPageSink}, with dom0's clock the host {@link Timekeeper} and the hypervisor's system
+ * time the world's Xen clocksource. It is driven as serve drives it: {@link PagePublisher#beat()}
+ * every {@link #HEARTBEAT_NS} (serve's default {@code --heartbeat 1s}: page check, the agent's
+ * periodic tick, heartbeat) and {@link PagePublisher#clockWasSet()} on every clock_was_set (serve's
+ * timerfd; here the timekeeper's clock_was_set chain).
+ *
+ * <p>Guests read only what a real page carries: W and vcpu_time_info (as any PV guest), and the
+ * page's clock_status, so a guest booting before dom0 is synchronised knows it.
+ */
+final class ServePlatform implements Platform {
+    /** serve's default heartbeat: the push loop's beat. */
+    static final long HEARTBEAT_NS = 1_000_000_000L;
+
+    private final World world;
+    private final Hypervisor hypervisor;
+    private final PagePublisher publisher;
+    private final MemoryPageSink pages = new MemoryPageSink();
+    private long seenSettimes;
+    private long internalSettimes;
+    private long domainPageWrites;
+    private int domains;
+
+    ServePlatform(World world, Timekeeper timekeeper, long pushPeriodNs, long bootWallNs) {
+        this.world = world;
+        this.hypervisor = new Hypervisor(world.hypervisorClocksource(), Wallclock.ofEpochNanos(bootWallNs));
+        // The hypervisor's clock is its own oscillator, not dom0's: read right after each sample.
+        this.publisher = PagePublisher.onHypervisor(
+                pages,
+                timekeeper,
+                timekeeper::monotonicNs,
+                hypervisor,
+                pushPeriodNs,
+                0,
+                (int) (HEARTBEAT_NS / 1_000_000),
+                PushObserver.NONE);
+        domains = 1; // dom0
+        account();
+        timekeeper
+                .clockWasSetChain()
+                .register(
+                        event -> {
+                            publisher.clockWasSet();
+                            account();
+                            return NotifyResult.OK;
+                        },
+                        0);
+        world.sim.every(HEARTBEAT_NS, HEARTBEAT_NS, now -> {
+            if (!world.suspended()) {
+                publisher.beat();
+                account();
+            }
+        });
+    }
+
+    /** Counts the hypervisor's wallclock writes: every settime writes every domain's shared_info. */
+    private void account() {
+        long settimes = hypervisor.settimeCount();
+        domainPageWrites += (settimes - seenSettimes) * domains;
+        seenSettimes = settimes;
+    }
+
+    @Override
+    public SimGuest boot(GuestGroup group) {
+        DomainSpec spec = DomainSpec.parse("g" + domains + ":" + group.timeOffsetSeconds());
+        try {
+            publisher.addDomain(spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException("memory pages do not fail", e);
+        }
+        domains++;
+        Domain domain = publisher.domainOf(spec);
+        MonotonicClock systemTime = hypervisor::systemTimeNs;
+        if (group.kind() == GuestGroup.GuestKind.HVM) {
+            return new XenGuests.HvmRtc(hypervisor, domain, systemTime);
+        }
+        boolean synchronised =
+                publisher.pageOf(spec).get(ValueLayout.JAVA_BYTE, PageExtensionLayout.CLOCK_STATUS_OFFSET)
+                        == ClockStatus.SYNCHRONIZED.code();
+        PvGuest guest = PvGuest.boot(domain.sharedInfo(), systemTime);
+        SimGuest pv = group.reads() == GuestGroup.ReadMode.FOLLOW
+                ? new XenGuests.PvFollower(guest)
+                : new XenGuests.PvBootOnly(guest);
+        return synchronised ? pv : new XenGuests.ToldUnsynchronised(pv);
+    }
+
+    @Override
+    public long publishedWallNs() {
+        return hypervisor.wallTimeNow().toEpochNanos();
+    }
+
+    @Override
+    public void afterHostUpdate() {
+        // serve reacts to clock_was_set (the chain above) and to its own beat, not to each NTP poll.
+    }
+
+    @Override
+    public void onResume(long rtcNowNs) {
+        // Xen's time_resume(): the hypervisor's own do_settime from the CMOS RTC, not a dom0 push.
+        Dom0Pusher.pushAt(hypervisor, rtcNowNs);
+        internalSettimes++;
+        domainPageWrites += domains;
+        seenSettimes = hypervisor.settimeCount();
+    }
+
+    @Override
+    public boolean honoursTimeOffset() {
+        return true;
+    }
+
+    @Override
+    public Counts counts() {
+        long hypercalls = hypervisor.platformOpCount() - internalSettimes;
+        long updates = hypervisor.settimeCount() - internalSettimes;
+        // The daemon is not on the gtod chain: its agent runs once per beat and once per step.
+        return new Counts(
+                updates, hypercalls, domainPageWrites, 0, publisher.agent().notifications(), 0);
+    }
+}
