@@ -2,6 +2,7 @@ package io.wallsync.daemon;
 
 import io.wallsync.adapters.page.DomainName;
 import io.wallsync.core.page.PageExtensionLayout;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ public final class MemoryPageSink implements PageSink {
 
     @Override
     public Page create(DomainName domain) {
-        MemorySegment segment = MemorySegment.ofArray(new long[PageExtensionLayout.PAGE_SIZE / Long.BYTES]);
+        // Off-heap, zeroed, page-aligned like a mapped file; freed when unreachable.
+        MemorySegment segment = Arena.ofAuto().allocate(PageExtensionLayout.PAGE_SIZE, PageExtensionLayout.PAGE_SIZE);
         return new Page() {
             @Override
             public MemorySegment segment() {
