@@ -18,41 +18,17 @@ class ServeAttackTest {
     @TempDir
     Path tmp;
 
-    private Process serve(Path dir, Path log, String... domains) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new java.util.ArrayList<>(List.of(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve",
-                "--dir",
-                dir.toString(),
-                "--heartbeat",
-                "100ms"));
+    private static Process serve(Path dir, Path log, String... domains) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("--dir", dir.toString(), "--heartbeat", "100ms"));
         for (String d : domains) {
-            cmd.add("--domain");
-            cmd.add(d);
+            args.add("--domain");
+            args.add(d);
         }
-        return new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        return ServeProcess.start(log, args.toArray(String[]::new));
     }
 
     private static void awaitLog(Path log, Pattern pattern) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log)
-                    && pattern.matcher(Files.readString(log, StandardCharsets.UTF_8))
-                            .find()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("serve did not log " + pattern + " within 30 s:\n"
-                + (Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)"));
+        ServeProcess.awaitLog(log, pattern);
     }
 
     private static void stop(Process p) throws InterruptedException {

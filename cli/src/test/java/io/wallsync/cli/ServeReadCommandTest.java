@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -148,14 +147,9 @@ class ServeReadCommandTest {
     @Test
     void serveInAnotherProcessPublishesServesMetricsAndStopsOnSigterm() throws Exception {
         Path dir = tmp.resolve("pages");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve",
+        Path log = tmp.resolve("serve.log");
+        Process serve = ServeProcess.start(
+                log,
                 "--dir",
                 dir.toString(),
                 "--domain",
@@ -165,12 +159,7 @@ class ServeReadCommandTest {
                 "--heartbeat",
                 "100ms",
                 "--metrics-port",
-                "0"));
-        Path log = tmp.resolve("serve.log");
-        Process serve = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                "0");
         try {
             String metricsUrl = awaitLog(log, Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)"));
             awaitLog(log, Pattern.compile("control socket"));
@@ -336,17 +325,6 @@ class ServeReadCommandTest {
     }
 
     private static String awaitLog(Path log, Pattern pattern) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log)) {
-                Matcher m = pattern.matcher(Files.readString(log, StandardCharsets.UTF_8));
-                if (m.find()) {
-                    return m.groupCount() > 0 ? m.group(1) : m.group();
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("serve did not log " + pattern + " within 30 s:\n"
-                + (Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)"));
+        return ServeProcess.awaitLog(log, pattern);
     }
 }

@@ -49,7 +49,7 @@ class ServeDaemonTest {
             // The page runs on CLOCK_MONOTONIC (= System.nanoTime here) between the reads, so W
             // moved by exactly 1 h plus the time between them, which is at most the bracket
             // (however long the wait for generation 2 took on a loaded machine); 1 ms more covers
-            // each push pairing realtime with the midpoint of a monotonic bracket (PairedHostClock).
+            // each push pairing realtime with the midpoint of a monotonic bracket (HostClock.sample).
             long betweenReadsNs = secondReadEndNs - firstReadStartNs;
             assertThat(after - before).isBetween(3_600_000_000_000L, 3_600_000_000_000L + betweenReadsNs + 1_000_000L);
             assertThat(page.status().lastPushReason()).isEqualTo(PushReason.STEP);

@@ -38,10 +38,8 @@ final class ServePlatform implements Platform {
     private final Hypervisor hypervisor;
     private final PagePublisher publisher;
     private final MemoryPageSink pages = new MemoryPageSink();
-    private long seenSettimes;
-    private long internalSettimes;
-    private long domainPageWrites;
-    private int domains;
+    private final XenWork work;
+    private int guests;
 
     ServePlatform(World world, Timekeeper timekeeper, long pushPeriodNs, long bootWallNs) {
         this.world = world;
@@ -56,41 +54,34 @@ final class ServePlatform implements Platform {
                 0,
                 (int) (HEARTBEAT_NS / 1_000_000),
                 PushObserver.NONE);
-        domains = 1; // dom0
-        account();
+        this.work = new XenWork(hypervisor);
+        work.account();
         timekeeper
                 .clockWasSetChain()
                 .register(
                         event -> {
                             publisher.clockWasSet();
-                            account();
+                            work.account();
                             return NotifyResult.OK;
                         },
                         0);
         world.sim.every(HEARTBEAT_NS, HEARTBEAT_NS, now -> {
             if (!world.suspended()) {
                 publisher.beat();
-                account();
+                work.account();
             }
         });
     }
 
-    /** Counts the hypervisor's wallclock writes: every settime writes every domain's shared_info. */
-    private void account() {
-        long settimes = hypervisor.settimeCount();
-        domainPageWrites += (settimes - seenSettimes) * domains;
-        seenSettimes = settimes;
-    }
-
     @Override
     public SimGuest boot(GuestGroup group) {
-        DomainSpec spec = DomainSpec.parse("g" + domains + ":" + group.timeOffsetSeconds());
+        DomainSpec spec = DomainSpec.parse("g" + ++guests + ":" + group.timeOffsetSeconds());
         try {
             publisher.addDomain(spec);
         } catch (IOException e) {
             throw new UncheckedIOException("memory pages do not fail", e);
         }
-        domains++;
+        work.domainCreated();
         Domain domain = publisher.domainOf(spec);
         MonotonicClock systemTime = hypervisor::systemTimeNs;
         if (group.kind() == GuestGroup.GuestKind.HVM) {
@@ -118,11 +109,7 @@ final class ServePlatform implements Platform {
 
     @Override
     public void onResume(long rtcNowNs) {
-        // Xen's time_resume(): the hypervisor's own do_settime from the CMOS RTC, not a dom0 push.
-        Dom0Pusher.pushAt(hypervisor, rtcNowNs);
-        internalSettimes++;
-        domainPageWrites += domains;
-        seenSettimes = hypervisor.settimeCount();
+        work.resume(rtcNowNs);
     }
 
     @Override
@@ -132,10 +119,7 @@ final class ServePlatform implements Platform {
 
     @Override
     public Counts counts() {
-        long hypercalls = hypervisor.platformOpCount() - internalSettimes;
-        long updates = hypervisor.settimeCount() - internalSettimes;
         // The daemon is not on the gtod chain: its agent runs once per beat and once per step.
-        return new Counts(
-                updates, hypercalls, domainPageWrites, 0, publisher.agent().notifications(), 0);
+        return work.counts(publisher.agent().notifications());
     }
 }

@@ -29,15 +29,12 @@ final class XenPolicyPlatform implements Platform {
     private final Hypervisor hypervisor;
     private final Dom0SyncAgent agent;
     private final boolean agentOnGtodChain;
-    private long seenSettimes;
-    private long internalSettimes;
-    private long domainPageWrites;
-    private int domains;
+    private final XenWork work;
 
     XenPolicyPlatform(Policy policy, World world, Timekeeper timekeeper, long pushPeriodNs, long bootWallNs) {
         this.hypervisor = new Hypervisor(world.hypervisorClocksource(), Wallclock.ofEpochNanos(bootWallNs));
         hypervisor.createDomain(DomainKind.CONTROL, 0);
-        domains = 1;
+        this.work = new XenWork(hypervisor);
         SyncPolicy syncPolicy = switch (policy) {
             case LEGACY_PERIODIC -> SyncPolicy.LEGACY_PERIODIC;
             case STEP_AND_PERIODIC -> SyncPolicy.STEP_AND_PERIODIC;
@@ -61,7 +58,7 @@ final class XenPolicyPlatform implements Platform {
     public SimGuest boot(GuestGroup group) {
         DomainKind kind = group.kind() == GuestGroup.GuestKind.PV ? DomainKind.PV : DomainKind.HVM;
         Domain domain = hypervisor.createDomain(kind, group.timeOffsetSeconds());
-        domains++;
+        work.domainCreated();
         MonotonicClock systemTime = hypervisor::systemTimeNs;
         if (kind == DomainKind.HVM) {
             return new XenGuests.HvmRtc(hypervisor, domain, systemTime);
@@ -85,21 +82,12 @@ final class XenPolicyPlatform implements Platform {
 
     @Override
     public void afterHostUpdate() {
-        long settimes = hypervisor.settimeCount();
-        if (settimes != seenSettimes) {
-            domainPageWrites += (settimes - seenSettimes) * domains;
-            seenSettimes = settimes;
-        }
+        work.account();
     }
 
     @Override
     public void onResume(long rtcNowNs) {
-        // Xen's time_resume(): the hypervisor re-reads the CMOS RTC and do_settime()s W from it. It is
-        // Xen's own work, not a dom0 hypercall, so it is not counted against the policy.
-        Dom0Pusher.pushAt(hypervisor, rtcNowNs);
-        internalSettimes++;
-        domainPageWrites += domains;
-        seenSettimes = hypervisor.settimeCount();
+        work.resume(rtcNowNs);
     }
 
     @Override
@@ -109,9 +97,6 @@ final class XenPolicyPlatform implements Platform {
 
     @Override
     public Counts counts() {
-        long hypercalls = hypervisor.platformOpCount() - internalSettimes;
-        long updates = hypervisor.settimeCount() - internalSettimes;
-        long notifierCalls = agentOnGtodChain ? agent.notifications() : 0;
-        return new Counts(updates, hypercalls, domainPageWrites, 0, notifierCalls, 0);
+        return work.counts(agentOnGtodChain ? agent.notifications() : 0);
     }
 }
