@@ -54,7 +54,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--domain",
             paramLabel = "NAME[:OFFSET_S]",
-            description = "A domain and its wall clock offset in seconds (repeatable; default: one domain 'host').")
+            description = "A domain and its wall clock offset in whole seconds, -2147483648..2147483647 (the page's"
+                    + " s32 time_offset_sec; repeatable; default: one domain 'host').")
     List<String> domains = new ArrayList<>();
 
     @Option(

@@ -8,9 +8,11 @@ import io.wallsync.core.dom0.PushRecord;
 import io.wallsync.core.dom0.SyncPolicy;
 import io.wallsync.core.dom0.XenPlatform;
 import io.wallsync.core.page.ClockStatus;
+import io.wallsync.core.page.PageExtension;
 import io.wallsync.core.page.PageExtensionLayout;
 import io.wallsync.core.page.PageLeapIndicator;
 import io.wallsync.core.page.PushReason;
+import io.wallsync.core.page.TimeOffsetSeconds;
 import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
@@ -22,8 +24,6 @@ import io.wallsync.core.xen.Hypervisor;
 import io.wallsync.core.xen.WallclockReading;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +42,6 @@ import java.util.OptionalLong;
  */
 public final class PagePublisher implements AutoCloseable {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final PageSink sink;
     private final HostClock host;
@@ -75,7 +71,7 @@ public final class PagePublisher implements AutoCloseable {
         }
     }
 
-    /** What the daemon knows about one domain. */
+    /** What the daemon knows about one domain; the offset is the one its page publishes. */
     public record DomainInfo(DomainName name, int domainId, long timeOffsetSeconds, long stepGeneration, String page) {}
 
     /**
@@ -164,8 +160,7 @@ public final class PagePublisher implements AutoCloseable {
         try {
             PageWriter writer = new PageWriter(file.segment());
             // A reused page keeps counting generations: readers holding the old value see a change.
-            long generation =
-                    file.reused() ? file.segment().get(U64, PageExtensionLayout.DISRUPTION_MARKER_OFFSET) + 1 : 1;
+            long generation = file.reused() ? writer.extension().disruptionMarker() + 1 : 1;
             boolean repaired = writer.initialise(writerPid, heartbeatPeriodMs);
             Domain domain = hypervisor.createDomain(DomainKind.PV, spec.timeOffsetSeconds(), file.segment());
             Page page = new Page(domain, file, writer, generation);
@@ -197,9 +192,15 @@ public final class PagePublisher implements AutoCloseable {
         return true;
     }
 
+    /** The domain's offset as its page publishes it (time_offset_sec read back through the codec). */
     public OptionalLong timeOffsetSeconds(DomainName name) {
         Page page = pages.get(name);
-        return page == null ? OptionalLong.empty() : OptionalLong.of(page.domain.timeOffsetSeconds());
+        return page == null ? OptionalLong.empty() : OptionalLong.of(publishedOffset(page));
+    }
+
+    private static long publishedOffset(Page page) {
+        // The push thread is the page's only writer: a plain read of its own last store.
+        return page.writer.extension().timeOffsetSec();
     }
 
     /**
@@ -209,7 +210,7 @@ public final class PagePublisher implements AutoCloseable {
      * @return false if there is no such domain
      */
     public boolean setTimeOffset(DomainName name, long timeOffsetSeconds) {
-        DomainSpec.checkOffset(timeOffsetSeconds);
+        TimeOffsetSeconds.of(timeOffsetSeconds);
         Page page = pages.get(name);
         if (page == null) {
             return false;
@@ -290,7 +291,7 @@ public final class PagePublisher implements AutoCloseable {
                 Math.multiplyExact(sync.maxErrorUs(), 1000L),
                 pushMonotonicNs,
                 reason,
-                (int) page.domain.timeOffsetSeconds());
+                TimeOffsetSeconds.of(page.domain.timeOffsetSeconds()).seconds());
     }
 
     /** The core's pending leap second in vmclock's leap_indicator vocabulary. */
@@ -357,14 +358,14 @@ public final class PagePublisher implements AutoCloseable {
 
     /** What no writer but this one would have put in a page of the right size, or null. */
     private String contentDamage(Page page) {
-        MemorySegment seg = page.file.segment();
-        if (seg.get(U16, PageExtensionLayout.LAYOUT_VERSION_OFFSET) != PageExtensionLayout.LAYOUT_VERSION
-                || seg.get(U16, PageExtensionLayout.EXTENSION_SIZE_OFFSET) != PageExtensionLayout.EXTENSION_SIZE
-                || seg.get(U32, PageExtensionLayout.WRITER_PID_OFFSET) != (int) writerPid
-                || seg.get(U32, PageExtensionLayout.HEARTBEAT_PERIOD_MS_OFFSET) != heartbeatPeriodMs) {
+        PageExtension ext = page.writer.extension();
+        if (ext.layoutVersion() != PageExtensionLayout.LAYOUT_VERSION
+                || ext.extensionSize() != PageExtensionLayout.EXTENSION_SIZE
+                || ext.writerPid() != (writerPid & 0xFFFF_FFFFL)
+                || ext.heartbeatPeriodMs() != heartbeatPeriodMs) {
             return "overwritten: header (layout, size, writer pid or heartbeat period) changed";
         }
-        if (page.state != null && seg.get(U64, PageExtensionLayout.DISRUPTION_MARKER_OFFSET) != page.stepGeneration) {
+        if (page.state != null && ext.disruptionMarker() != page.stepGeneration) {
             return "overwritten: step generation changed";
         }
         long expectedSeconds = hypervisor.wallclock().seconds() + page.domain.timeOffsetSeconds();
@@ -449,8 +450,8 @@ public final class PagePublisher implements AutoCloseable {
 
     public List<DomainInfo> domains() {
         List<DomainInfo> out = new ArrayList<>();
-        pages.forEach((name, p) -> out.add(
-                new DomainInfo(name, p.domain.id(), p.domain.timeOffsetSeconds(), p.stepGeneration, p.file.where())));
+        pages.forEach((name, p) ->
+                out.add(new DomainInfo(name, p.domain.id(), publishedOffset(p), p.stepGeneration, p.file.where())));
         return out;
     }
 

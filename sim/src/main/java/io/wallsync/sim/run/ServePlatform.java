@@ -3,7 +3,7 @@ package io.wallsync.sim.run;
 import io.wallsync.core.guest.PvGuest;
 import io.wallsync.core.notify.NotifyResult;
 import io.wallsync.core.page.ClockStatus;
-import io.wallsync.core.page.PageExtensionLayout;
+import io.wallsync.core.page.PageExtension;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.time.Timekeeper;
 import io.wallsync.core.xen.Domain;
@@ -16,7 +16,6 @@ import io.wallsync.daemon.PushObserver;
 import io.wallsync.sim.scenario.GuestGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The {@code wallsync} policy: the daemon behind {@code wallsync serve}, run in virtual time. The
@@ -88,8 +87,7 @@ final class ServePlatform implements Platform {
             return new XenGuests.HvmRtc(hypervisor, domain, systemTime);
         }
         boolean synchronised =
-                publisher.pageOf(spec).get(ValueLayout.JAVA_BYTE, PageExtensionLayout.CLOCK_STATUS_OFFSET)
-                        == ClockStatus.SYNCHRONIZED.code();
+                new PageExtension(publisher.pageOf(spec)).clockStatus() == ClockStatus.SYNCHRONIZED.code();
         PvGuest guest = PvGuest.boot(domain.sharedInfo(), systemTime);
         SimGuest pv = group.reads() == GuestGroup.ReadMode.FOLLOW
                 ? new XenGuests.PvFollower(guest)
