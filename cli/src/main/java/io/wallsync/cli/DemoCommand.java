@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
             // first, so that one must be a whole sentence.
             "Show the historical Xen wallclock bug and its fix, side by side.",
             "Runs demo's own short story (not simulate's default scenario) in virtual time under both dom0"
-                    + " policies and prints, per guest, the date it believed at boot, its error, and when its"
+                    + " policies and under wallsync serve's own wiring, and prints, per guest, the date it"
+                    + " believed at boot, its error, and when its"
                     + " wallclock became right.",
             "Story: the host boots with its battery RTC 5 h behind; NTP steps dom0's clock at +1:00 and"
                     + " reports sync at +3:00; PV guests boot at +0:30, +2:00 and +15:00; 20 minutes, 1 s ticks."
@@ -40,6 +41,8 @@ final class DemoCommand implements Callable<Integer> {
         for (SyncPolicy policy : SyncPolicy.values()) {
             outcomes.add(story.run(policy));
         }
+        // The daemon itself (what serve runs), on memory pages in the same virtual time.
+        outcomes.add(story.runServe());
         Instant rtc = config.hostBootTrue().plusNanos(config.rtcErrorNs());
         out.printf(
                 "Host and Xen boot at %s (true); the battery RTC says %s, so Xen's wallclock and dom0's clock"
@@ -54,6 +57,8 @@ final class DemoCommand implements Callable<Integer> {
                 "legacy-periodic (Linux < 3.11) pushes only every 11 min while synced: the 'window' guest, booted after");
         out.println(
                 "the NTP step, still gets the 5 h old date; step-and-periodic pushes on the step, so it boots right.");
+        out.println("wallsync-serve is the daemon behind 'wallsync serve' (its push loop beating every second): it"
+                + " pushes on the step too.");
         out.flush();
         return 0;
     }

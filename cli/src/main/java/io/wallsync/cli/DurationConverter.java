@@ -1,6 +1,6 @@
 package io.wallsync.cli;
 
-import io.wallsync.sim.scenario.Durations;
+import io.wallsync.core.time.Durations;
 import java.time.Duration;
 import picocli.CommandLine;
 

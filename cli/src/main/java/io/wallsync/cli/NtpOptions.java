@@ -3,7 +3,7 @@ package io.wallsync.cli;
 import io.wallsync.adapters.ntp.NtpEndpoint;
 import io.wallsync.adapters.ntp.NtpServer;
 import io.wallsync.core.ntp.RateLimiter;
-import io.wallsync.sim.scenario.Durations;
+import io.wallsync.core.time.Durations;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;

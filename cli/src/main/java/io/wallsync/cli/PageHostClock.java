@@ -5,6 +5,7 @@ import io.wallsync.client.Reading;
 import io.wallsync.client.WallclockPage;
 import io.wallsync.client.WallclockUnavailableException;
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.SyncState;
 
@@ -22,6 +23,16 @@ final class PageHostClock implements HostClock {
 
     PageHostClock(WallclockPage page) {
         this.page = page;
+    }
+
+    /** The page's wall time and the CLOCK_MONOTONIC instant the read used. */
+    @Override
+    public HostSample sample() {
+        return switch (page.read()) {
+            case Reading.Valid v -> new HostSample(v.wallTimeNs(), v.monotonicNs());
+            case Reading.Stale s -> new HostSample(s.unvouchedWallTimeNs(), s.monotonicNs());
+            case Reading.WriterStuck w -> throw new WallclockUnavailableException(w);
+        };
     }
 
     @Override

@@ -1,37 +1,31 @@
 package io.wallsync.cli;
 
-import io.wallsync.adapters.linux.ClockStepWatcher;
 import io.wallsync.adapters.linux.LinuxHostClock;
 import io.wallsync.adapters.linux.MonotonicClocks;
-import io.wallsync.adapters.linux.StepWait;
+import io.wallsync.adapters.linux.SdNotify;
 import io.wallsync.adapters.ntp.NtpEndpoint;
 import io.wallsync.adapters.ntp.NtpServer;
 import io.wallsync.adapters.page.DomainName;
 import io.wallsync.adapters.page.PageDirectory;
 import io.wallsync.adapters.page.PageFile;
 import io.wallsync.client.WallclockPage;
-import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.daemon.AccessPolicy;
-import io.wallsync.daemon.ControlProtocol;
-import io.wallsync.daemon.ControlServer;
+import io.wallsync.daemon.Daemon;
+import io.wallsync.daemon.DaemonConfig;
 import io.wallsync.daemon.DomainSpec;
-import io.wallsync.daemon.MetricsHttpServer;
-import io.wallsync.daemon.PushObserver;
+import io.wallsync.daemon.FilePageSink;
+import io.wallsync.daemon.Liveness;
 import io.wallsync.daemon.ServeDaemon;
-import io.wallsync.daemon.ServeMetrics;
-import io.wallsync.sim.scenario.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,8 +39,7 @@ import picocli.CommandLine.Option;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Publish the host wallclock to processes through page files.",
-            "Processes and containers map the pages read-only.",
+            "Publish the host wallclock to processes and containers through page files.",
             "Each domain gets <dir>/<domain>.page (Xen shared_info wallclock + wallsync extension).",
             "Pushes on start, on every clock step, every --period and on offset changes."
         })
@@ -112,34 +105,23 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<DomainSpec> specs = new ArrayList<>();
-        AccessPolicy policy;
+        DaemonConfig config;
+        List<NtpEndpoint> ntp = new ArrayList<>();
         try {
-            Set<DomainName> seen = new HashSet<>();
+            List<DomainSpec> specs = new ArrayList<>();
             for (String d : domains) {
-                DomainSpec parsed = DomainSpec.parse(d);
-                if (!seen.add(parsed.name())) {
-                    throw new IllegalArgumentException(
-                            "--domain " + parsed.name() + " is given twice: expected each domain once");
-                }
-                specs.add(parsed);
+                specs.add(DomainSpec.parse(d));
             }
             if (specs.isEmpty()) {
                 specs.add(new DomainSpec(new DomainName("host"), 0));
             }
-            if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-                throw new IllegalArgumentException(
-                        "--metrics-port " + metricsPort + " is out of range: expected 0..65535 (0 picks a free port)");
+            config = new DaemonConfig(specs, period, heartbeat);
+            if (metricsPort != null) {
+                config = config.withMetricsPort(metricsPort);
             }
-            if (heartbeat.toMillis() < 1) {
-                throw new IllegalArgumentException("--heartbeat must be at least 1ms");
+            if (!noControl) {
+                config = config.withControl(Optional.ofNullable(controlGroup));
             }
-            policy = AccessPolicy.checked(Optional.ofNullable(controlGroup));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        List<NtpEndpoint> ntp = new ArrayList<>();
-        try {
             for (String e : ntpEndpoints) {
                 NtpEndpoint endpoint = NtpEndpoint.parse(e);
                 if (specs.stream().noneMatch(d -> d.name().toString().equals(endpoint.domain()))) {
@@ -149,118 +131,88 @@ public final class ServeCommand implements Callable<Integer> {
                 ntp.add(endpoint);
             }
             NtpOptions.requireDistinct(ntp);
+            if (!noControl) {
+                AccessPolicy.checked(Optional.ofNullable(controlGroup)); // an unknown group: exit 2, named
+            }
             if (!ntp.isEmpty()) {
                 ntpOptions.config(ntp.getFirst().address());
             }
+        } catch (DaemonConfig.Invalid e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.field() + " " + e.problem());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Path pageDir = dir != null ? dir : PageDirectory.defaultDirectory();
         PrintWriter out = spec.commandLine().getOut();
-        java.util.function.Consumer<String> log = line -> {
+        Consumer<String> log = line -> {
             synchronized (out) {
                 out.println(Instant.now() + " " + line);
                 out.flush();
             }
         };
-
         MonotonicClock monotonic = MonotonicClocks.linux();
-        LinuxHostClock host = new LinuxHostClock();
-        PushObserver logger = (domain, reason, wallclockNs, generation, sync) -> log.accept("push domain="
-                + (domain == null ? "-" : domain)
-                + " reason=" + reason.label() + " wallclock=" + wallclockNs + "ns generation=" + generation
-                + " synchronised=" + sync.synchronised() + " maxerror=" + sync.maxErrorUs() + "us");
-        ServeMetrics metrics = new ServeMetrics(monotonic, logger);
-        ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(pageDir, specs, period, heartbeat), host, monotonic, metrics, log);
-        daemon.start();
-        log.accept("serving " + specs.size() + " domain(s) in " + pageDir + ", period " + Durations.format(period)
-                + ", heartbeat " + Durations.format(heartbeat));
-
-        MetricsHttpServer http;
-        ControlServer control;
+        SdNotify sd;
         try {
-            http = metricsPort == null ? null : metrics.serve(metricsPort, log);
-            control = noControl ? null : ControlServer.start(pageDir, new ControlProtocol(daemon, policy), log);
-        } catch (java.io.IOException | RuntimeException e) {
-            daemon.close(); // a bind error (it names the port or path and the cause) ends serve: exit 1
-            throw e;
+            sd = SdNotify.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("wallsync: " + e.getMessage());
+            return 1;
         }
-        if (http != null) {
-            log.accept("metrics on http://127.0.0.1:" + http.port() + "/metrics");
+        try {
+            sd.requireHeartbeatWithin(heartbeat);
+        } catch (IllegalArgumentException e) {
+            sd.close();
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (control != null) {
-            log.accept("control socket " + control.socketPath());
-        }
-
-        List<AutoCloseable> ntpParts = new ArrayList<>();
-        for (NtpEndpoint e : ntp) {
-            // The NTP face reads the domain's page like a guest would: same W, same offset, same state.
-            WallclockPage page = WallclockPage.open(PageFile.pathOf(pageDir, new DomainName(e.domain())));
-            ntpParts.add(page);
-            NtpServer server = NtpServer.start(ntpOptions.config(e.address()), new PageHostClock(page), monotonic, log);
-            ntpParts.add(server);
-            log.accept(NtpCommand.describe(e, server));
-        }
-
-        ClockStepWatcher watcher = ClockStepWatcher.open();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread watch = Thread.ofPlatform().name("wallsync-step-watch").start(() -> {
-            while (stopped.getCount() > 0) {
-                if (watcher.await(Duration.ofMillis(250)) instanceof StepWait.ClockWasSet) {
-                    log.accept("clock_was_set: CLOCK_REALTIME was stepped");
-                    daemon.clockWasSet();
+        Liveness liveness =
+                new SystemdLiveness(sd, "serving " + config.domains().size() + " domain(s) in " + pageDir, log);
+        try (sd;
+                LinuxHostClock host = new LinuxHostClock();
+                Daemon daemon = Daemon.start(
+                        config.withLog(log).withLiveness(liveness), host, monotonic, FilePageSink.lock(pageDir))) {
+            // The NTP face reads a domain's page like a guest would: same W, same offset, same state.
+            List<AutoCloseable> ntpParts = new ArrayList<>();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                log.accept("stopping (signal)");
+                closeAll(ntpParts, log);
+                try {
+                    daemon.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
+            }));
+            for (NtpEndpoint e : ntp) {
+                WallclockPage page = WallclockPage.open(PageFile.pathOf(pageDir, new DomainName(e.domain())));
+                ntpParts.add(page);
+                NtpServer server =
+                        NtpServer.start(ntpOptions.config(e.address()), new PageHostClock(page), monotonic, log);
+                ntpParts.add(server);
+                log.accept(NtpCommand.describe(e, server));
             }
-        });
+            if (daemon.awaitStop() instanceof ServeDaemon.Stop.Failed failed) {
+                closeAll(ntpParts, log);
+                out.flush();
+                spec.commandLine()
+                        .getErr()
+                        .println("wallsync: push loop failed, pages no longer written: "
+                                + RuntimeErrors.describe(failed.cause()));
+                return 1;
+            }
+            // Stopped by the signal: the shutdown hook finishes the work; the JVM exits when it returns.
+            return 0;
+        }
+    }
 
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            log.accept("stopping (signal)");
-            stopped.countDown();
-            done.countDown();
-            try {
-                watch.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            for (AutoCloseable part : ntpParts.reversed()) {
+    private static void closeAll(List<AutoCloseable> parts, Consumer<String> log) {
+        synchronized (parts) {
+            for (AutoCloseable part : parts.reversed()) {
                 try {
                     part.close();
                 } catch (Exception e) {
                     log.accept("error while stopping NTP: " + e);
                 }
             }
-            shutdown(daemon, control, http, watcher, host, log);
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        done.await();
-        // The shutdown hook finishes the work; the JVM exits when it returns.
-        return 0;
-    }
-
-    private static void shutdown(
-            ServeDaemon daemon,
-            ControlServer control,
-            MetricsHttpServer http,
-            ClockStepWatcher watcher,
-            HostClock host,
-            java.util.function.Consumer<String> log) {
-        try {
-            if (control != null) {
-                control.close();
-            }
-            if (http != null) {
-                http.close();
-            }
-            daemon.close();
-            watcher.close();
-            if (host instanceof AutoCloseable c) {
-                c.close();
-            }
-            log.accept("stopped; pages stay in place, their heartbeat stops (readers report stale)");
-        } catch (Exception e) {
-            log.accept("error while stopping: " + e);
+            parts.clear();
         }
     }
 }

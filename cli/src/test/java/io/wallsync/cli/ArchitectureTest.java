@@ -1,8 +1,11 @@
 package io.wallsync.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,6 +80,8 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.wallsync.sim..", "io.wallsync.daemon..", "io.wallsync.adapters..")
                 .check(classes);
+        // The simulator runs the daemon's wiring (its wallsync policy is serve in virtual time), but
+        // never an adapter directly: no real clock, file or socket in a simulation.
         noClasses()
                 .that()
                 .resideInAPackage("io.wallsync.sim..")
@@ -84,6 +89,29 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.wallsync.client..", "io.wallsync.adapters..")
                 .check(classes);
+    }
+
+    @Test
+    void noTwoMainClassesShareASimpleName() {
+        // A launcher (jar manifest, packaging, scripts) picks a main class by name; two of one name confuse it.
+        java.util.Map<String, java.util.List<String>> mains = new java.util.TreeMap<>();
+        for (JavaClass c : classes) {
+            boolean hasMain = c.getMethods().stream()
+                    .anyMatch(m -> m.getName().equals("main")
+                            && m.getModifiers().containsAll(java.util.Set.of(JavaModifier.PUBLIC, JavaModifier.STATIC))
+                            && m.getRawReturnType().getName().equals("void")
+                            && m.getRawParameterTypes().size() == 1
+                            && m.getRawParameterTypes().getFirst().getName().equals("[Ljava.lang.String;"));
+            if (hasMain) {
+                mains.computeIfAbsent(c.getSimpleName(), k -> new java.util.ArrayList<>())
+                        .add(c.getName());
+            }
+        }
+        assertThat(mains).as("main classes by simple name").isNotEmpty();
+        assertThat(mains.values())
+                .allSatisfy(names -> assertThat(names)
+                        .as("main classes with one simple name")
+                        .hasSize(1));
     }
 
     @Test

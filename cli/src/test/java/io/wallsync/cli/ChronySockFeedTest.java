@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.daemon.DaemonConfig;
 import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.FilePageSink;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import io.wallsync.daemon.ServeMetrics;
@@ -35,6 +38,12 @@ class ChronySockFeedTest {
 
     /** A synchronised host whose wall clock is this machine's plus {@code aheadNs}. */
     record AheadHost(long aheadNs, SyncState state) implements HostClock, MonotonicClock {
+        @Override
+        public HostSample sample() {
+            long monotonicNs = System.nanoTime();
+            return new HostSample(realtimeNs(), monotonicNs);
+        }
+
         @Override
         public long realtimeNs() {
             Instant now = Instant.now();
@@ -70,10 +79,10 @@ class ChronySockFeedTest {
     /** A serve daemon publishing one domain, {@code host}, from {@code host}, heartbeat 50 ms. */
     private ServeDaemon startDaemon(AheadHost host) throws Exception {
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("host")), Duration.ofMinutes(11), Duration.ofMillis(50)),
+                new DaemonConfig(List.of(DomainSpec.parse("host")), Duration.ofMinutes(11), Duration.ofMillis(50)),
                 host,
                 host,
+                FilePageSink.lock(dir),
                 new ServeMetrics(host, PushObserver.NONE),
                 line -> {});
         daemon.start();

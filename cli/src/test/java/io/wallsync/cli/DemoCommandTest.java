@@ -16,7 +16,11 @@ class DemoCommandTest {
                 .contains("step-and-periodic  window  +2:00    2026-11-25T09:02:00Z      0 ns")
                 .contains(
                         "step-and-periodic  3 hypercall(s) in 20:00: start at +0:00, step at +1:00, periodic at +12:00")
-                .contains("step-and-periodic pushes on the step, so it boots right.");
+                .contains("step-and-periodic pushes on the step, so it boots right.")
+                // The daemon's own wiring (what serve runs) in the same story: same pushes, same dates.
+                .contains("wallsync-serve     window  +2:00    2026-11-25T09:02:00Z      0 ns")
+                .contains(
+                        "wallsync-serve     3 hypercall(s) in 20:00: start at +0:00, step at +1:00, periodic at +12:00");
     }
 
     @Test

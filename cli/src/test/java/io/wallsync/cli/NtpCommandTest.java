@@ -7,7 +7,9 @@ import io.wallsync.adapters.ntp.NtpServer;
 import io.wallsync.client.WallclockPage;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.daemon.DaemonConfig;
 import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.FilePageSink;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import io.wallsync.daemon.ServeMetrics;
@@ -112,10 +114,10 @@ class NtpCommandTest {
         ChronySockFeedTest.AheadHost host =
                 new ChronySockFeedTest.AheadHost(0, new SyncState(true, 1000, 100, 37, LeapIndicator.INSERT));
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web:3600")), Duration.ofMinutes(11), Duration.ofMillis(50)),
+                new DaemonConfig(List.of(DomainSpec.parse("web:3600")), Duration.ofMinutes(11), Duration.ofMillis(50)),
                 host,
                 host,
+                FilePageSink.lock(dir),
                 new ServeMetrics(host, PushObserver.NONE),
                 line -> {});
         daemon.start();

@@ -9,7 +9,9 @@ import io.wallsync.core.port.HostClock;
 import io.wallsync.daemon.AccessPolicy;
 import io.wallsync.daemon.ControlProtocol;
 import io.wallsync.daemon.ControlServer;
+import io.wallsync.daemon.DaemonConfig;
 import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.FilePageSink;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import java.net.InetAddress;
@@ -42,9 +44,10 @@ class ReadControlCommandTest {
 
     private static ServeDaemon daemon(Path dir, Duration heartbeat) throws Exception {
         ServeDaemon d = new ServeDaemon(
-                new ServeDaemon.Config(dir, List.of(DomainSpec.parse("web:60")), Duration.ofMinutes(11), heartbeat),
+                new DaemonConfig(List.of(DomainSpec.parse("web:60")), Duration.ofMinutes(11), heartbeat),
                 HOST,
                 System::nanoTime,
+                FilePageSink.lock(dir),
                 PushObserver.NONE,
                 line -> {});
         d.start();

@@ -5,7 +5,9 @@ import io.wallsync.adapters.linux.MonotonicClocks;
 import io.wallsync.daemon.AccessPolicy;
 import io.wallsync.daemon.ControlProtocol;
 import io.wallsync.daemon.ControlServer;
+import io.wallsync.daemon.DaemonConfig;
 import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.FilePageSink;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import java.io.IOException;
@@ -40,13 +42,13 @@ final class RunFixture implements AutoCloseable {
         this.dir = tmp.resolve("pages");
         this.cache = tmp.resolve("cache");
         this.daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir,
+                new DaemonConfig(
                         Arrays.stream(domains).map(DomainSpec::parse).toList(),
                         Duration.ofMinutes(11),
                         Duration.ofMillis(200)),
                 new LinuxHostClock(),
                 MonotonicClocks.linux(),
+                FilePageSink.lock(dir),
                 PushObserver.NONE,
                 line -> {});
         daemon.start();

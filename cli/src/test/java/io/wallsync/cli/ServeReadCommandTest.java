@@ -7,10 +7,13 @@ import io.wallsync.client.ReaderOptions;
 import io.wallsync.client.Reading;
 import io.wallsync.client.WallclockPage;
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.daemon.DaemonConfig;
 import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.FilePageSink;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import java.io.IOException;
@@ -23,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -142,14 +144,9 @@ class ServeReadCommandTest {
     @Test
     void serveInAnotherProcessPublishesServesMetricsAndStopsOnSigterm() throws Exception {
         Path dir = tmp.resolve("pages");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve",
+        Path log = tmp.resolve("serve.log");
+        Process serve = ServeProcess.start(
+                log,
                 "--dir",
                 dir.toString(),
                 "--domain",
@@ -159,12 +156,7 @@ class ServeReadCommandTest {
                 "--heartbeat",
                 "100ms",
                 "--metrics-port",
-                "0"));
-        Path log = tmp.resolve("serve.log");
-        Process serve = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                "0");
         try {
             String metricsUrl = awaitLog(log, Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)"));
             awaitLog(log, Pattern.compile("control socket"));
@@ -211,10 +203,10 @@ class ServeReadCommandTest {
         AtomicLong offsetNs = new AtomicLong(1_700_000_000_000_000_000L);
         HostClock host = unsyncedHostAt(offsetNs);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(50)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(50)),
                 host,
                 mono,
+                FilePageSink.lock(dir),
                 PushObserver.NONE,
                 line -> {});
         daemon.start();
@@ -251,10 +243,10 @@ class ServeReadCommandTest {
         AtomicLong offsetNs = new AtomicLong(1_700_000_000_000_000_000L);
         HostClock host = unsyncedHostAt(offsetNs);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
                 host,
                 System::nanoTime,
+                FilePageSink.lock(dir),
                 PushObserver.NONE,
                 line -> {});
         daemon.start();
@@ -284,6 +276,12 @@ class ServeReadCommandTest {
     static HostClock unsyncedHostAt(AtomicLong offsetNs) {
         return new HostClock() {
             @Override
+            public HostSample sample() {
+                long monotonicNs = System.nanoTime();
+                return new HostSample(monotonicNs + offsetNs.get(), monotonicNs);
+            }
+
+            @Override
             public long realtimeNs() {
                 return System.nanoTime() + offsetNs.get();
             }
@@ -296,17 +294,6 @@ class ServeReadCommandTest {
     }
 
     private static String awaitLog(Path log, Pattern pattern) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log)) {
-                Matcher m = pattern.matcher(Files.readString(log, StandardCharsets.UTF_8));
-                if (m.find()) {
-                    return m.groupCount() > 0 ? m.group(1) : m.group();
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("serve did not log " + pattern + " within 30 s:\n"
-                + (Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)"));
+        return ServeProcess.awaitLog(log, pattern);
     }
 }

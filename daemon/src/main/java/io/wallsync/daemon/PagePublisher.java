@@ -1,29 +1,34 @@
 package io.wallsync.daemon;
 
 import io.wallsync.adapters.page.DomainName;
-import io.wallsync.adapters.page.PageFile;
 import io.wallsync.adapters.page.PageState;
 import io.wallsync.adapters.page.PageWriter;
 import io.wallsync.core.dom0.Dom0SyncAgent;
 import io.wallsync.core.dom0.PushRecord;
 import io.wallsync.core.dom0.SyncPolicy;
+import io.wallsync.core.dom0.XenPlatform;
 import io.wallsync.core.page.ClockStatus;
+import io.wallsync.core.page.PageExtension;
+import io.wallsync.core.page.PageExtensionLayout;
 import io.wallsync.core.page.PageLeapIndicator;
 import io.wallsync.core.page.PushReason;
 import io.wallsync.core.page.TimeOffsetSeconds;
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
 import io.wallsync.core.xen.Domain;
 import io.wallsync.core.xen.DomainKind;
 import io.wallsync.core.xen.Hypervisor;
+import io.wallsync.core.xen.WallclockReading;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -38,7 +43,7 @@ import java.util.OptionalLong;
 public final class PagePublisher implements AutoCloseable {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final Path dir;
+    private final PageSink sink;
     private final HostClock host;
     private final MonotonicClock monotonic;
     private final long writerPid;
@@ -47,18 +52,18 @@ public final class PagePublisher implements AutoCloseable {
     private final Hypervisor hypervisor;
     private final Dom0SyncAgent agent;
     private final Map<DomainName, Page> pages = new LinkedHashMap<>();
-    private final List<PageFile> removed = new ArrayList<>();
-    private PushRecord lastPush;
     private SyncState lastSync;
 
     private static final class Page {
-        final Domain domain;
-        final PageFile file;
-        final PageWriter writer;
+        Domain domain;
+        PageSink.Page file;
+        PageWriter writer;
         long stepGeneration;
         PageState state;
+        /** The last damage that could not be repaired (logged once, retried at every heartbeat). */
+        String unrepaired;
 
-        Page(Domain domain, PageFile file, PageWriter writer, long stepGeneration) {
+        Page(Domain domain, PageSink.Page file, PageWriter writer, long stepGeneration) {
             this.domain = domain;
             this.file = file;
             this.writer = writer;
@@ -67,38 +72,75 @@ public final class PagePublisher implements AutoCloseable {
     }
 
     /** What the daemon knows about one domain; the offset is the one its page publishes. */
-    public record DomainInfo(DomainName name, int domainId, long timeOffsetSeconds, long stepGeneration, Path page) {}
+    public record DomainInfo(DomainName name, int domainId, long timeOffsetSeconds, long stepGeneration, String page) {}
 
     /**
-     * Creates the hypervisor and dom0 and makes the agent's first push (START), so that every page
-     * added later receives the right wallclock at once.
+     * The real mode ({@code serve}): a hypervisor whose system time is the host's CLOCK_MONOTONIC,
+     * so each push pairs realtime with the monotonic instant of the same {@link HostSample}
+     * ({@link XenPlatform#onHostMonotonic}). Makes the agent's first push (START), so that every
+     * page added later receives the right wallclock at once.
      *
+     * @param monotonic the host's CLOCK_MONOTONIC: the hypervisor's system time and dom0's monotonic clock
      * @param periodNs the agent's periodic push interval
      */
     public PagePublisher(
-            Path dir,
+            PageSink sink,
             HostClock host,
             MonotonicClock monotonic,
             long periodNs,
             long writerPid,
             int heartbeatPeriodMs,
             PushObserver observer) {
-        this.dir = dir;
+        this(sink, host, monotonic, new Hypervisor(monotonic), true, periodNs, writerPid, heartbeatPeriodMs, observer);
+    }
+
+    /**
+     * The same system on a given hypervisor whose system time is its own clocksource (the
+     * simulator: Xen's oscillator drifts from dom0's), read right after each sample of dom0's clock.
+     *
+     * @param hypervisor a hypervisor without domains yet; dom0 is created here
+     * @param dom0Monotonic dom0's CLOCK_MONOTONIC
+     */
+    public static PagePublisher onHypervisor(
+            PageSink sink,
+            HostClock host,
+            MonotonicClock dom0Monotonic,
+            Hypervisor hypervisor,
+            long periodNs,
+            long writerPid,
+            int heartbeatPeriodMs,
+            PushObserver observer) {
+        return new PagePublisher(
+                sink, host, dom0Monotonic, hypervisor, false, periodNs, writerPid, heartbeatPeriodMs, observer);
+    }
+
+    private PagePublisher(
+            PageSink sink,
+            HostClock host,
+            MonotonicClock dom0Monotonic,
+            Hypervisor hypervisor,
+            boolean systemTimeIsHostMonotonic,
+            long periodNs,
+            long writerPid,
+            int heartbeatPeriodMs,
+            PushObserver observer) {
+        this.sink = sink;
         this.host = host;
-        this.monotonic = monotonic;
+        // Page timestamps (heartbeat, last push) are on the readers' clock: the hypervisor's system time.
+        this.monotonic = hypervisor::systemTimeNs;
         this.writerPid = writerPid;
         this.heartbeatPeriodMs = heartbeatPeriodMs;
         this.observer = observer;
-        this.hypervisor = new Hypervisor(monotonic);
+        this.hypervisor = hypervisor;
         hypervisor.createDomain(DomainKind.CONTROL, 0);
-        PairedHostClock dom0Clock = new PairedHostClock(host, monotonic);
         this.agent = new Dom0SyncAgent(
-                dom0Clock,
-                monotonic,
-                dom0Clock.platform(hypervisor),
+                host,
+                dom0Monotonic,
+                systemTimeIsHostMonotonic
+                        ? XenPlatform.onHostMonotonic(hypervisor, Hypervisor.DOM0)
+                        : XenPlatform.of(hypervisor, Hypervisor.DOM0),
                 SyncPolicy.STEP_AND_PERIODIC,
-                periodNs,
-                push -> lastPush = push);
+                periodNs);
         // Registration on the gtod chain fires was_set = true at once: the START push.
         notifyAgent(true);
     }
@@ -114,7 +156,7 @@ public final class PagePublisher implements AutoCloseable {
         if (pages.containsKey(spec.name())) {
             return false;
         }
-        PageFile file = PageFile.openForWriting(dir, spec.name());
+        PageSink.Page file = sink.open(spec.name());
         try {
             PageWriter writer = new PageWriter(file.segment());
             // A reused page keeps counting generations: readers holding the old value see a change.
@@ -135,9 +177,8 @@ public final class PagePublisher implements AutoCloseable {
     }
 
     /**
-     * Removes the domain's page file. The core hypervisor has no domain destruction, so the
-     * domain stays there with its (now unlinked) mapping until the daemon exits; a reader that
-     * still maps it sees the heartbeat stop.
+     * Destroys the domain in the hypervisor and removes its page (file unlinked, mapping
+     * released); a reader that still maps it sees the heartbeat stop.
      *
      * @return false if there was no such domain
      */
@@ -146,8 +187,8 @@ public final class PagePublisher implements AutoCloseable {
         if (page == null) {
             return false;
         }
-        java.nio.file.Files.deleteIfExists(page.file.path());
-        removed.add(page.file);
+        hypervisor.destroyDomain(page.domain.id());
+        page.file.delete();
         return true;
     }
 
@@ -182,7 +223,18 @@ public final class PagePublisher implements AutoCloseable {
 
     /** clock_was_set: the agent pushes at once (STEP) and every page starts a new generation. */
     public void clockWasSet() {
+        checkPages();
         notifyAgent(true);
+    }
+
+    /**
+     * One beat of the push loop: repairs pages damaged by someone else, gives the agent its clock
+     * tick, then writes every page's heartbeat. What {@code serve} does every --heartbeat.
+     */
+    public void beat() {
+        checkPages();
+        tick();
+        heartbeat();
     }
 
     /** A clock tick: the agent pushes if its period has passed (PERIODIC) or a retry is due. */
@@ -191,22 +243,16 @@ public final class PagePublisher implements AutoCloseable {
     }
 
     private void notifyAgent(boolean wasSet) {
-        lastPush = null;
-        agent.onClockUpdate(wasSet);
-        PushRecord push = lastPush;
-        if (push == null) {
+        Optional<PushRecord> pushed = agent.update(wasSet);
+        if (pushed.isEmpty()) {
             return; // a tick with nothing due
         }
+        PushRecord push = pushed.get();
         if (!push.succeeded()) {
             observer.pushFailed(push);
             return;
         }
-        PushReason reason = switch (push.reason()) {
-            case START -> PushReason.START;
-            case STEP -> PushReason.STEP;
-            case PERIODIC -> PushReason.PERIODIC;
-            case RETRY -> PushReason.RETRY;
-        };
+        PushReason reason = push.reason();
         SyncState sync = syncState();
         for (Map.Entry<DomainName, Page> e : pages.entrySet()) {
             if (reason == PushReason.STEP) {
@@ -266,21 +312,146 @@ public final class PagePublisher implements AutoCloseable {
         SyncState sync = syncState();
         boolean changed = !sync.equals(before);
         long now = monotonic.nanos();
-        for (Page page : pages.values()) {
-            if (changed && page.state != null) {
-                PageState refreshed = stateOf(sync, page, page.state.lastPushMonotonicNs(), page.state.reason());
-                page.writer.publishState(refreshed);
-                page.state = refreshed;
+        for (Map.Entry<DomainName, Page> e : pages.entrySet()) {
+            Page page = e.getValue();
+            if (page.unrepaired != null) {
+                continue;
             }
-            page.writer.heartbeat(now);
+            try {
+                if (changed && page.state != null) {
+                    PageState refreshed = stateOf(sync, page, page.state.lastPushMonotonicNs(), page.state.reason());
+                    page.writer.publishState(refreshed);
+                    page.state = refreshed;
+                }
+                page.writer.heartbeat(now);
+            } catch (InternalError fault) {
+                // SIGBUS: the file was truncated between checkPages() and this store.
+                repair(e.getKey(), page, "fault on access (truncated?): " + fault.getMessage());
+            }
         }
         observer.heartbeat(sync);
+    }
+
+    /**
+     * Looks at every page for damage done by someone else (deleted, replaced, truncated, magic or
+     * header overwritten: {@link PageSink.Page#damage()} without touching the mapping; then the
+     * header, wc_* and step generation through the mapping, which is safe once the size is right)
+     * and recreates a damaged page at once.
+     */
+    public void checkPages() {
+        if (!sink.sharedWithOthers()) {
+            return;
+        }
+        for (Map.Entry<DomainName, Page> e : pages.entrySet()) {
+            Page page = e.getValue();
+            String damage;
+            try {
+                damage = page.file.damage().orElseGet(() -> contentDamage(page));
+            } catch (IOException io) {
+                damage = "cannot be checked: " + io.getMessage();
+            }
+            if (damage != null) {
+                repair(e.getKey(), page, damage);
+            }
+        }
+    }
+
+    /** What no writer but this one would have put in a page of the right size, or null. */
+    private String contentDamage(Page page) {
+        PageExtension ext = page.writer.extension();
+        if (ext.layoutVersion() != PageExtensionLayout.LAYOUT_VERSION
+                || ext.extensionSize() != PageExtensionLayout.EXTENSION_SIZE
+                || ext.writerPid() != (writerPid & 0xFFFF_FFFFL)
+                || ext.heartbeatPeriodMs() != heartbeatPeriodMs) {
+            return "overwritten: header (layout, size, writer pid or heartbeat period) changed";
+        }
+        if (page.state != null && ext.disruptionMarker() != page.stepGeneration) {
+            return "overwritten: step generation changed";
+        }
+        long expectedSeconds = hypervisor.wallclock().seconds() + page.domain.timeOffsetSeconds();
+        return switch (page.domain.sharedInfo().readWallclock(0)) {
+            case WallclockReading.Value v
+            when v.seconds() == expectedSeconds
+                    && v.nanos() == hypervisor.wallclock().nanos() -> null;
+            case WallclockReading.Value v -> "overwritten: wc_sec/wc_nsec changed";
+            case WallclockReading.Failed f -> "overwritten: " + f.why();
+        };
+    }
+
+    /**
+     * Recreates a damaged page: a new file (temporary + atomic rename), a new shared_info for the
+     * domain (same id and offset; the hypervisor writes its wallclock at once), a new step
+     * generation (the page's wall time may have been anything), extension reason REPAIR.
+     *
+     * @return true if the page was recreated; false (logged once per distinct damage) if not, to
+     *     be retried at the next heartbeat
+     */
+    private boolean repair(DomainName name, Page page, String damage) {
+        PageSink.Page fresh = null;
+        try {
+            fresh = sink.create(name);
+            PageWriter writer = new PageWriter(fresh.segment());
+            writer.initialise(writerPid, heartbeatPeriodMs);
+            int id = page.domain.id();
+            long offset = page.domain.timeOffsetSeconds();
+            hypervisor.destroyDomain(id);
+            Domain domain = hypervisor.createDomain(id, DomainKind.PV, offset, fresh.segment());
+            PageSink.Page old = page.file;
+            page.domain = domain;
+            page.file = fresh;
+            page.writer = writer;
+            page.stepGeneration++;
+            publishExtension(name, page, PushReason.REPAIR, syncState());
+            writer.heartbeat(monotonic.nanos());
+            fresh.publish();
+            old.close();
+            page.unrepaired = null;
+            observer.pageRepaired(name, damage, fresh.where());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (fresh != null) {
+                fresh.close();
+            }
+            String why = damage + "; recreating it failed: " + e.getMessage();
+            if (!why.equals(page.unrepaired)) {
+                observer.pageRepairFailed(name, why);
+            }
+            page.unrepaired = why;
+            return false;
+        }
+    }
+
+    /**
+     * The hypervisor's domain behind a domain of this daemon (the simulator boots its guests on it).
+     *
+     * @throws IllegalArgumentException if there is no such domain
+     */
+    public Domain domainOf(DomainSpec spec) {
+        return page(spec).domain;
+    }
+
+    /** The page of a domain of this daemon, as a reader would map it. */
+    public MemorySegment pageOf(DomainSpec spec) {
+        return page(spec).file.segment();
+    }
+
+    private Page page(DomainSpec spec) {
+        Page page = pages.get(spec.name());
+        if (page == null) {
+            throw new IllegalArgumentException("no domain " + spec.name() + ": existing domains are " + pages.keySet());
+        }
+        return page;
+    }
+
+    /** False while some damaged page could not be recreated (its readers see it go stale). */
+    public boolean allPagesWritten() {
+        return pages.values().stream().allMatch(p -> p.unrepaired == null);
     }
 
     public List<DomainInfo> domains() {
         List<DomainInfo> out = new ArrayList<>();
         pages.forEach((name, p) ->
-                out.add(new DomainInfo(name, p.domain.id(), publishedOffset(p), p.stepGeneration, p.file.path())));
+                out.add(new DomainInfo(name, p.domain.id(), publishedOffset(p), p.stepGeneration, p.file.where())));
         return out;
     }
 
@@ -294,16 +465,12 @@ public final class PagePublisher implements AutoCloseable {
         return agent;
     }
 
-    /** Unmaps every page; the files stay (a restarted daemon repairs and reuses them). */
+    /** Unmaps every page; the files stay (a restarted daemon repairs and reuses them). The sink stays open. */
     @Override
     public void close() {
         for (Page page : pages.values()) {
             page.file.close();
         }
-        for (PageFile f : removed) {
-            f.close();
-        }
         pages.clear();
-        removed.clear();
     }
 }

@@ -17,6 +17,12 @@ public interface PushObserver {
     /** The hypervisor refused a push (never in the real mode; the agent retries at the next tick). */
     default void pushFailed(PushRecord push) {}
 
+    /** A page damaged by someone else ({@code damage} says how) was recreated at {@code where}. */
+    default void pageRepaired(DomainName domain, String damage, String where) {}
+
+    /** A damaged page could not be recreated (retried at every heartbeat; told once per distinct failure). */
+    default void pageRepairFailed(DomainName domain, String why) {}
+
     /** The step watcher saw clock_was_set (once per step, before the pushes it causes). */
     default void stepSeen() {}
 

@@ -111,6 +111,16 @@ public final class ServeMetrics implements PushObserver {
     }
 
     @Override
+    public void pageRepaired(DomainName domain, String damage, String where) {
+        next.pageRepaired(domain, damage, where);
+    }
+
+    @Override
+    public void pageRepairFailed(DomainName domain, String why) {
+        next.pageRepairFailed(domain, why);
+    }
+
+    @Override
     public void stepSeen() {
         steps.inc();
         next.stepSeen();

@@ -29,7 +29,13 @@ class CHeaderTest {
         Path dir = tmp.resolve("pages");
         try (LinuxHostClock host = new LinuxHostClock();
                 PagePublisher publisher = new PagePublisher(
-                        dir, host, MonotonicClocks.linux(), 660_000_000_000L, 1, 60_000, PushObserver.NONE)) {
+                        FilePageSink.lock(dir),
+                        host,
+                        MonotonicClocks.linux(),
+                        660_000_000_000L,
+                        1,
+                        60_000,
+                        PushObserver.NONE)) {
             publisher.addDomain(DomainSpec.parse("host"));
             CBuild.Result r = CBuild.run(bin, dir.resolve("host.page").toString(), "200000");
             assertThat(r.exitCode()).as(r.output()).isZero();

@@ -29,10 +29,10 @@ class ControlPeerCredentialTest {
             Path pages = dir.resolve("pages");
             FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
             ServeDaemon daemon = new ServeDaemon(
-                    new ServeDaemon.Config(
-                            pages, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
+                    new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
                     host,
                     host,
+                    FilePageSink.lock(pages),
                     PushObserver.NONE,
                     line -> {});
             daemon.start();

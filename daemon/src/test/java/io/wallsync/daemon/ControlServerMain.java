@@ -22,10 +22,10 @@ public final class ControlServerMain {
     static ServeDaemon webDaemon(Path dir) throws java.io.IOException {
         FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
                 host,
                 host,
+                FilePageSink.lock(dir),
                 PushObserver.NONE,
                 line -> {});
         daemon.start();

@@ -88,10 +88,10 @@ class ControlTest {
     void socketServesRequestsAndExplainsMalformedOnes() throws Exception {
         FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(50)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(50)),
                 host,
                 host,
+                FilePageSink.lock(dir),
                 PushObserver.NONE,
                 line -> {});
         daemon.start();

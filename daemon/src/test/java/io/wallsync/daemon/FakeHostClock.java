@@ -1,6 +1,7 @@
 package io.wallsync.daemon;
 
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A host whose CLOCK_REALTIME is its CLOCK_MONOTONIC plus an offset the test steps: the way tests
  * drive clock steps without touching the machine's clock.
  */
-final class FakeHostClock implements HostClock, MonotonicClock {
+class FakeHostClock implements HostClock, MonotonicClock {
     final AtomicLong monotonicNs = new AtomicLong();
     final AtomicLong realtimeMinusMonotonicNs = new AtomicLong();
     final AtomicReference<SyncState> sync =
@@ -42,6 +43,12 @@ final class FakeHostClock implements HostClock, MonotonicClock {
     @Override
     public long nanos() {
         return followNanoTime ? System.nanoTime() : monotonicNs.get();
+    }
+
+    @Override
+    public HostSample sample() {
+        long monotonic = nanos();
+        return new HostSample(monotonic + realtimeMinusMonotonicNs.get(), monotonic);
     }
 
     @Override

@@ -30,9 +30,22 @@ class PagePublisherTest {
     private final List<String> pushes = new ArrayList<>();
     private static final long PERIOD_NS = 660_000_000_000L; // 11 min
 
-    private PagePublisher publisher() {
+    private FilePageSink sink;
+
+    @org.junit.jupiter.api.AfterEach
+    void releaseTheDirectory() {
+        if (sink != null) {
+            sink.close();
+        }
+    }
+
+    /** A publisher on the test's directory; a "restarted" one shares the directory lock (same process). */
+    private PagePublisher publisher() throws java.io.IOException {
+        if (sink == null) {
+            sink = FilePageSink.lock(dir);
+        }
         return new PagePublisher(
-                dir,
+                sink,
                 host,
                 host,
                 PERIOD_NS,

@@ -31,10 +31,10 @@ class ServeDaemonTest {
         List<String> log = new CopyOnWriteArrayList<>();
         ServeMetrics metrics = new ServeMetrics(host, PushObserver.NONE);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(20)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(20)),
                 host,
                 host,
+                FilePageSink.lock(dir),
                 metrics,
                 log::add);
         daemon.start();
@@ -49,7 +49,7 @@ class ServeDaemonTest {
             // The page runs on CLOCK_MONOTONIC (= System.nanoTime here) between the reads, so W
             // moved by exactly 1 h plus the time between them, which is at most the bracket
             // (however long the wait for generation 2 took on a loaded machine); 1 ms more covers
-            // each push pairing realtime with the midpoint of a monotonic bracket (PairedHostClock).
+            // each push pairing realtime with the midpoint of a monotonic bracket (HostClock.sample).
             long betweenReadsNs = secondReadEndNs - firstReadStartNs;
             assertThat(after - before).isBetween(3_600_000_000_000L, 3_600_000_000_000L + betweenReadsNs + 1_000_000L);
             assertThat(page.status().lastPushReason()).isEqualTo(PushReason.STEP);
@@ -70,10 +70,10 @@ class ServeDaemonTest {
         FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
         ServeMetrics metrics = new ServeMetrics(host, PushObserver.NONE);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMillis(50), Duration.ofMillis(20)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMillis(50), Duration.ofMillis(20)),
                 host,
                 host,
+                FilePageSink.lock(dir),
                 metrics,
                 line -> {});
         daemon.start();
@@ -92,10 +92,10 @@ class ServeDaemonTest {
     void stoppedDaemonLeavesAPageThatReadersReportStale() throws Exception {
         FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
         ServeDaemon daemon = new ServeDaemon(
-                new ServeDaemon.Config(
-                        dir, List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(20)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(20)),
                 host,
                 host,
+                FilePageSink.lock(dir),
                 PushObserver.NONE,
                 line -> {});
         daemon.start();

@@ -1,5 +1,8 @@
 package io.wallsync.adapters.linux;
 
+import io.wallsync.core.time.ClockState;
+import io.wallsync.core.time.TimexResult;
+import io.wallsync.core.time.TimexValues;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,26 +15,40 @@ import java.lang.foreign.ValueLayout;
  *  struct timex on LP64 (include/uapi/linux/timex.h), the fields read here:
  *  offset  size  field
  *  0       u32   modes       written as 0: read only
+ *  8       long  offset      remaining phase offset, us (ns with STA_NANO)
+ *  16      long  freq        frequency, scaled ppm (2^-16 ppm)
  *  24      long  maxerror    maximum error, microseconds
  *  32      long  esterror    estimated error, microseconds
  *  40      int   status      STA_* bits
+ *  48      long  constant    PLL time constant
+ *  56      long  precision   clock precision, us
+ *  64      long  tolerance   frequency tolerance, scaled ppm
+ *  72      long  time.tv_sec CLOCK_REALTIME seconds
+ *  80      long  time.tv_usec sub-second part, us (ns with STA_NANO)
  *  160     int   tai         TAI - UTC, seconds
  *  208           sizeof(struct timex)
  * </pre>
  */
 public final class Adjtimex implements AutoCloseable {
     static final long MODES_OFFSET = 0;
+    static final long OFFSET_OFFSET = 8;
+    static final long FREQ_OFFSET = 16;
     static final long MAXERROR_OFFSET = 24;
     static final long ESTERROR_OFFSET = 32;
     static final long STATUS_OFFSET = 40;
+    static final long CONSTANT_OFFSET = 48;
+    static final long PRECISION_OFFSET = 56;
+    static final long TOLERANCE_OFFSET = 64;
+    static final long TIME_SEC_OFFSET = 72;
+    static final long TIME_FRAC_OFFSET = 80;
     static final long TAI_OFFSET = 160;
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment timex = arena.allocate(Libc.TIMEX_SIZE, 8);
     private final MemorySegment captureState = Libc.captureState(arena);
 
-    /** One read of the kernel's NTP state. */
-    public Timex read() {
+    /** One read of the kernel's NTP state, in the core's adjtimex vocabulary. */
+    public TimexResult.Done read() {
         timex.fill((byte) 0);
         // modes = 0 (already zero after the fill; written explicitly because it is the one field
         // that decides whether this call only reads).
@@ -45,12 +62,20 @@ public final class Adjtimex implements AutoCloseable {
         if (rc == -1) {
             throw new LinuxCallFailed("adjtimex(modes=0)", Libc.errno(captureState));
         }
-        return new Timex(
-                rc,
-                timex.get(ValueLayout.JAVA_INT, STATUS_OFFSET),
-                timex.get(ValueLayout.JAVA_LONG, MAXERROR_OFFSET),
-                timex.get(ValueLayout.JAVA_LONG, ESTERROR_OFFSET),
-                timex.get(ValueLayout.JAVA_INT, TAI_OFFSET));
+        return new TimexResult.Done(
+                ClockState.ofLinuxValue(rc),
+                new TimexValues(
+                        timex.get(ValueLayout.JAVA_LONG, OFFSET_OFFSET),
+                        timex.get(ValueLayout.JAVA_LONG, FREQ_OFFSET),
+                        timex.get(ValueLayout.JAVA_LONG, MAXERROR_OFFSET),
+                        timex.get(ValueLayout.JAVA_LONG, ESTERROR_OFFSET),
+                        timex.get(ValueLayout.JAVA_INT, STATUS_OFFSET),
+                        timex.get(ValueLayout.JAVA_LONG, CONSTANT_OFFSET),
+                        timex.get(ValueLayout.JAVA_LONG, PRECISION_OFFSET),
+                        timex.get(ValueLayout.JAVA_LONG, TOLERANCE_OFFSET),
+                        timex.get(ValueLayout.JAVA_LONG, TIME_SEC_OFFSET),
+                        timex.get(ValueLayout.JAVA_LONG, TIME_FRAC_OFFSET),
+                        timex.get(ValueLayout.JAVA_INT, TAI_OFFSET)));
     }
 
     @Override

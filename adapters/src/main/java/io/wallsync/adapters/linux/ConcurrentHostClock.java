@@ -1,6 +1,7 @@
 package io.wallsync.adapters.linux;
 
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.SyncState;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,11 @@ public final class ConcurrentHostClock implements HostClock, AutoCloseable {
     }
 
     @Override
+    public HostSample sample() {
+        return clocks.get().sample();
+    }
+
+    @Override
     public long realtimeNs() {
         return clocks.get().realtimeNs();
     }
@@ -32,7 +38,7 @@ public final class ConcurrentHostClock implements HostClock, AutoCloseable {
     @Override
     public SyncState syncState() {
         synchronized (adjtimex) {
-            return adjtimex.read().toSyncState();
+            return adjtimex.read().syncState();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.wallsync.adapters.linux;
 
+import io.wallsync.core.port.HostSample;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -49,6 +50,29 @@ public final class LinuxClocks implements AutoCloseable {
         long sec = timespec.get(ValueLayout.JAVA_LONG, 0);
         long nsec = timespec.get(ValueLayout.JAVA_LONG, 8);
         return Math.addExact(Math.multiplyExact(sec, 1_000_000_000L), nsec);
+    }
+
+    /**
+     * CLOCK_REALTIME paired with the CLOCK_MONOTONIC instant it was read at: three brackets
+     * monotonic, realtime, monotonic; the tightest wins and its midpoint is the instant. The
+     * bracket is some tens of ns wide, so the pair is that exact even if the thread was preempted
+     * during one of the tries.
+     */
+    public HostSample sample() {
+        long bestWidth = Long.MAX_VALUE;
+        long bestReal = 0;
+        long bestMid = 0;
+        for (int i = 0; i < 3; i++) {
+            long before = monotonicNs();
+            long real = realtimeNs();
+            long after = monotonicNs();
+            if (after - before < bestWidth) {
+                bestWidth = after - before;
+                bestReal = real;
+                bestMid = before + (after - before) / 2;
+            }
+        }
+        return new HostSample(bestReal, bestMid);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.wallsync.adapters.linux;
 
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.core.time.TimexResult;
 
 /**
  * The host kernel as dom0's clock: CLOCK_REALTIME for wall time, adjtimex(modes = 0) for sync
@@ -11,6 +13,11 @@ import io.wallsync.core.port.SyncState;
 public final class LinuxHostClock implements HostClock, MonotonicClock, AutoCloseable {
     private final LinuxClocks clocks = new LinuxClocks();
     private final Adjtimex adjtimex = new Adjtimex();
+
+    @Override
+    public HostSample sample() {
+        return clocks.sample();
+    }
 
     @Override
     public long realtimeNs() {
@@ -25,11 +32,11 @@ public final class LinuxHostClock implements HostClock, MonotonicClock, AutoClos
 
     @Override
     public SyncState syncState() {
-        return adjtimex.read().toSyncState();
+        return adjtimex.read().syncState();
     }
 
     /** The raw adjtimex reading (state and STA_* bits) for logs and metrics. */
-    public Timex timex() {
+    public TimexResult.Done timex() {
         return adjtimex.read();
     }
 

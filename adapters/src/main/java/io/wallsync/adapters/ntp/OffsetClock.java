@@ -1,6 +1,7 @@
 package io.wallsync.adapters.ntp;
 
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.SyncState;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -14,6 +15,12 @@ public record OffsetClock(HostClock host, LongSupplier timeOffsetSeconds) implem
     public OffsetClock {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(timeOffsetSeconds, "timeOffsetSeconds");
+    }
+
+    @Override
+    public HostSample sample() {
+        HostSample host = this.host.sample();
+        return new HostSample(host.realtimeNs() + timeOffsetSeconds.getAsLong() * 1_000_000_000L, host.monotonicNs());
     }
 
     @Override

@@ -67,6 +67,17 @@ public final class PageFile implements AutoCloseable {
                 throw e;
             }
         }
+        return create(dir, domain);
+    }
+
+    /**
+     * Prepares a new page for the domain under a temporary name, whatever is at the final path now
+     * (a page damaged by someone else is replaced, never reused): {@link #publish()} renames it
+     * over the final name atomically. The directory is created (0755) or checked first.
+     */
+    public static PageFile create(Path dir, DomainName domain) throws IOException {
+        PageDirectory.ensure(dir);
+        Path path = pathOf(dir, domain);
         Path temporary = dir.resolve(
                 "." + domain.pageFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         // A stale temporary from a crashed run of this same pid number; unlink (never follows links).

@@ -43,10 +43,24 @@ class LinuxClocksTest {
     }
 
     @Test
+    void aSampleIsRealtimeAtAMonotonicInstantInsideItsBracket() {
+        try (LinuxClocks clocks = new LinuxClocks()) {
+            long monoBefore = clocks.monotonicNs();
+            long realBefore = clocks.realtimeNs();
+            io.wallsync.core.port.HostSample sample = clocks.sample();
+            long realAfter = clocks.realtimeNs();
+            long monoAfter = clocks.monotonicNs();
+            // Both halves of the pair were read between the outer reads of their own clock.
+            assertThat(sample.monotonicNs()).isBetween(monoBefore, monoAfter);
+            assertThat(sample.realtimeNs()).isBetween(realBefore, realAfter);
+        }
+    }
+
+    @Test
     void taiIsRealtimePlusTheKernelsTaiOffset() {
         try (LinuxClocks clocks = new LinuxClocks();
                 Adjtimex adjtimex = new Adjtimex()) {
-            int taiSeconds = adjtimex.read().taiOffsetSeconds();
+            int taiSeconds = adjtimex.read().values().tai();
             long before = clocks.realtimeNs();
             long tai = clocks.taiNs();
             long after = clocks.realtimeNs();

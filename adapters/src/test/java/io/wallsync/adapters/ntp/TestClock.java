@@ -1,6 +1,7 @@
 package io.wallsync.adapters.ntp;
 
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.SyncState;
 
@@ -25,6 +26,12 @@ final class TestClock implements HostClock {
     TestClock state(SyncState s) {
         this.state = s;
         return this;
+    }
+
+    @Override
+    public HostSample sample() {
+        long monotonicNs = System.nanoTime();
+        return new HostSample(realtimeNs(), monotonicNs);
     }
 
     @Override

@@ -2,7 +2,9 @@ package io.wallsync.core.dom0;
 
 import io.wallsync.core.notify.NotifierBlock;
 import io.wallsync.core.notify.NotifyResult;
+import io.wallsync.core.page.PushReason;
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.time.GtodEvent;
 import io.wallsync.core.xen.PlatformOp;
@@ -10,7 +12,6 @@ import io.wallsync.core.xen.PlatformOpResult;
 import io.wallsync.core.xen.XenErrno;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The control domain's wallclock sync: pushes dom0's CLOCK_REALTIME into the hypervisor's wallclock
@@ -50,7 +51,6 @@ public final class Dom0SyncAgent {
     private final XenPlatform xen;
     private final SyncPolicy policy;
     private final long periodNs;
-    private final Consumer<PushRecord> pushListener;
 
     private boolean started;
     private boolean settime64Supported = true;
@@ -72,15 +72,8 @@ public final class Dom0SyncAgent {
      * @param xen the hypervisor as dom0 sees it
      * @param policy when to push
      * @param periodNs the periodic push interval in ns; {@link #DEFAULT_PERIOD_NS} is Linux's
-     * @param pushListener told of every hypercall issued (for logs and metrics); may be a no-op
      */
-    public Dom0SyncAgent(
-            HostClock host,
-            MonotonicClock monotonic,
-            XenPlatform xen,
-            SyncPolicy policy,
-            long periodNs,
-            Consumer<PushRecord> pushListener) {
+    public Dom0SyncAgent(HostClock host, MonotonicClock monotonic, XenPlatform xen, SyncPolicy policy, long periodNs) {
         this.host = Objects.requireNonNull(host, "host");
         this.monotonic = Objects.requireNonNull(monotonic, "monotonic");
         this.xen = Objects.requireNonNull(xen, "xen");
@@ -89,13 +82,12 @@ public final class Dom0SyncAgent {
             throw new IllegalArgumentException("periodNs must be > 0 ns, got " + periodNs);
         }
         this.periodNs = periodNs;
-        this.pushListener = Objects.requireNonNull(pushListener, "pushListener");
         this.nextLegacyRunMonotonicNs = Math.addExact(monotonic.nanos(), periodNs);
     }
 
-    /** An agent with Linux's 11-minute period and no push listener. */
+    /** An agent with Linux's 11-minute period. */
     public Dom0SyncAgent(HostClock host, MonotonicClock monotonic, XenPlatform xen, SyncPolicy policy) {
-        this(host, monotonic, xen, policy, DEFAULT_PERIOD_NS, push -> {});
+        this(host, monotonic, xen, policy, DEFAULT_PERIOD_NS);
     }
 
     /** This agent as a block for a pvclock gtod notifier chain. */
@@ -110,6 +102,18 @@ public final class Dom0SyncAgent {
      *     NotifyResult#BAD} when the hypervisor refused it (as xen_pvclock_gtod_notify)
      */
     public NotifyResult onClockUpdate(boolean wasSet) {
+        return update(wasSet)
+                .map(p -> p.succeeded() ? NotifyResult.OK : NotifyResult.BAD)
+                .orElse(NotifyResult.OK);
+    }
+
+    /**
+     * One clock update of dom0, as {@link #onClockUpdate}, answering with the push it made.
+     *
+     * @return the push (its final hypercall: after a settime64 refused with -ENOSYS, the settime32
+     *     that followed), or empty when nothing was due
+     */
+    public Optional<PushRecord> update(boolean wasSet) {
         notifications++;
         boolean first = !started;
         started = true;
@@ -119,20 +123,21 @@ public final class Dom0SyncAgent {
         };
     }
 
-    private NotifyResult legacyUpdate() {
+    private Optional<PushRecord> legacyUpdate() {
         long nowMonotonicNs = monotonic.nanos();
         if (nowMonotonicNs < nextLegacyRunMonotonicNs) {
-            return NotifyResult.OK;
+            return Optional.empty();
         }
         nextLegacyRunMonotonicNs = Math.addExact(nowMonotonicNs, periodNs);
         if (!host.syncState().synchronised()) {
-            return NotifyResult.OK; // sync_cmos_clock: "Not synced, exit".
+            return Optional.empty(); // sync_cmos_clock: "Not synced, exit".
         }
-        return push(PushReason.PERIODIC, host.realtimeNs()) ? NotifyResult.OK : NotifyResult.BAD;
+        return Optional.of(push(PushReason.PERIODIC, host.sample()));
     }
 
-    private NotifyResult stepAndPeriodicUpdate(boolean wasSet, boolean first) {
-        long nowRealtimeNs = host.realtimeNs();
+    private Optional<PushRecord> stepAndPeriodicUpdate(boolean wasSet, boolean first) {
+        HostSample now = host.sample();
+        long nowRealtimeNs = now.realtimeNs();
         PushReason reason;
         if (first && wasSet) {
             reason = PushReason.START;
@@ -143,23 +148,25 @@ public final class Dom0SyncAgent {
         } else if (nowRealtimeNs >= nextSyncRealtimeNs) {
             reason = PushReason.PERIODIC;
         } else {
-            return NotifyResult.OK; // the common tick: no hypercall
+            return Optional.empty(); // the common tick: no hypercall
         }
-        if (!push(reason, nowRealtimeNs)) {
+        PushRecord push = push(reason, now);
+        if (!push.succeeded()) {
             retryPending = true;
-            return NotifyResult.BAD;
+            return Optional.of(push);
         }
         retryPending = false;
         nextSyncRealtimeNs = Math.addExact(nowRealtimeNs, periodNs);
-        return NotifyResult.OK;
+        return Optional.of(push);
     }
 
-    /** Issues settime64, or settime32 once the hypervisor has said -ENOSYS; true on success. */
-    private boolean push(PushReason reason, long realtimeNs) {
+    /** Issues settime64, or settime32 once the hypervisor has said -ENOSYS; the last hypercall's record. */
+    private PushRecord push(PushReason reason, HostSample sample) {
+        long realtimeNs = sample.realtimeNs();
         long secs = Math.floorDiv(realtimeNs, 1_000_000_000L);
         int nsecs = (int) Math.floorMod(realtimeNs, 1_000_000_000L);
         while (true) {
-            long systemTimeNs = xen.systemTimeNs();
+            long systemTimeNs = xen.systemTimeNs(sample);
             int cmd = settime64Supported ? PlatformOp.XENPF_SETTIME64 : PlatformOp.XENPF_SETTIME32;
             // settime32 carries the low 32 bits of secs only, as Linux's op.u.settime32.secs = now.tv_sec.
             byte[] op = settime64Supported
@@ -169,7 +176,6 @@ public final class Dom0SyncAgent {
             hypercalls++;
             PushRecord record = new PushRecord(reason, realtimeNs, systemTimeNs, cmd, result);
             lastPush = record;
-            pushListener.accept(record);
             if (result instanceof PlatformOpResult.Failed failed
                     && failed.errno() == XenErrno.ENOSYS
                     && settime64Supported) {
@@ -178,10 +184,10 @@ public final class Dom0SyncAgent {
             }
             if (record.succeeded()) {
                 pushes++;
-                return true;
+            } else {
+                failedPushes++;
             }
-            failedPushes++;
-            return false;
+            return record;
         }
     }
 

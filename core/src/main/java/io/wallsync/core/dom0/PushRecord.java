@@ -1,5 +1,6 @@
 package io.wallsync.core.dom0;
 
+import io.wallsync.core.page.PushReason;
 import io.wallsync.core.xen.PlatformOpResult;
 import java.util.Objects;
 

@@ -1,8 +1,11 @@
 package io.wallsync.core.page;
 
-/** Why the daemon wrote a page's wallclock; stored as last_push_reason. */
+/**
+ * Why a wallclock was pushed: the Dom0SyncAgent's hypercall reasons (START, STEP, PERIODIC, RETRY)
+ * and the daemon's own page writes (OFFSET_CHANGE, REPAIR); stored in a page as last_push_reason.
+ */
 public enum PushReason {
-    /** The daemon started (or a domain was added). */
+    /** The first notification after the agent was registered (registration fires was_set = true); a page created. */
     START(1),
     /** The host clock was set (clock_was_set: settimeofday, ADJ_SETOFFSET, resume, leap). */
     STEP(2),

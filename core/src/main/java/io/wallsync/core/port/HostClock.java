@@ -6,8 +6,16 @@ package io.wallsync.core.port;
  * adapter implements it with clock_gettime(CLOCK_REALTIME) and adjtimex(modes = 0).
  */
 public interface HostClock {
-    /** CLOCK_REALTIME: nanoseconds since 1970-01-01T00:00:00Z, leap seconds not counted (POSIX time). */
-    long realtimeNs();
+    /** One paired reading: CLOCK_REALTIME and the CLOCK_MONOTONIC instant it was taken at. */
+    HostSample sample();
+
+    /**
+     * CLOCK_REALTIME alone: nanoseconds since 1970-01-01T00:00:00Z, leap seconds not counted (POSIX
+     * time). An implementation may read it without the pairing.
+     */
+    default long realtimeNs() {
+        return sample().realtimeNs();
+    }
 
     /** Synchronisation state, error bounds, TAI offset and pending leap second. */
     SyncState syncState();

@@ -25,6 +25,20 @@ public enum ClockState {
         this.linuxValue = linuxValue;
     }
 
+    /**
+     * The state for a value adjtimex(2) returned.
+     *
+     * @throws IllegalArgumentException for a value outside 0..5
+     */
+    public static ClockState ofLinuxValue(int value) {
+        for (ClockState s : values()) {
+            if (s.linuxValue == value) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("adjtimex returned " + value + ": expected a clock state 0..5");
+    }
+
     /** The value adjtimex(2) returns. */
     public int linuxValue() {
         return linuxValue;

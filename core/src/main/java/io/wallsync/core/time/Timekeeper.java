@@ -9,6 +9,7 @@ import io.wallsync.core.notify.NotifierBlock;
 import io.wallsync.core.notify.NotifierChain;
 import io.wallsync.core.notify.Registration;
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
@@ -136,6 +137,13 @@ public final class Timekeeper implements HostClock {
     /** CLOCK_MONOTONIC now: NTP-corrected, never stepped, 0 at start. */
     public long monotonicNs() {
         return xtimeNs + wallToMonotonicNs + correctedElapsedNs(clocksource.nanos());
+    }
+
+    /** CLOCK_REALTIME and CLOCK_MONOTONIC from one clocksource reading. */
+    @Override
+    public HostSample sample() {
+        long elapsedNs = correctedElapsedNs(clocksource.nanos());
+        return new HostSample(xtimeNs + elapsedNs, xtimeNs + wallToMonotonicNs + elapsedNs);
     }
 
     /** CLOCK_BOOTTIME now: monotonic plus every injected sleep. */

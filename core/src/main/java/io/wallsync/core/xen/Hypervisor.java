@@ -141,6 +141,21 @@ public final class Hypervisor {
         return domain;
     }
 
+    /**
+     * Destroys domain {@code domainId} (Xen's {@code domain_kill}): the hypervisor stops writing its
+     * shared_info, and the id may be used again. Domain 0 cannot be destroyed.
+     *
+     * @throws IllegalArgumentException for domain 0 or an id that does not exist
+     */
+    public void destroyDomain(int domainId) {
+        if (domainId == DOM0) {
+            throw new IllegalArgumentException("domain 0 (the control domain) cannot be destroyed");
+        }
+        if (domains.remove(domainId) == null) {
+            throw new IllegalArgumentException("no domain " + domainId + ": existing domains are " + domains.keySet());
+        }
+    }
+
     /** The domain with this id, if it exists. */
     public Optional<Domain> findDomain(int domainId) {
         return Optional.ofNullable(domains.get(domainId));

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wallsync.core.notify.NotifyResult;
+import io.wallsync.core.page.PushReason;
 import io.wallsync.core.port.HostClock;
+import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.SyncState;
 import io.wallsync.core.xen.DomainKind;
@@ -28,6 +30,11 @@ class Dom0SyncAgentTest {
         long realtimeNs;
         long monotonicNs;
         boolean synchronised;
+
+        @Override
+        public HostSample sample() {
+            return new HostSample(realtimeNs, monotonicNs);
+        }
 
         @Override
         public long realtimeNs() {
@@ -54,8 +61,15 @@ class Dom0SyncAgentTest {
         hypervisor.createDomain(DomainKind.CONTROL, 0);
     }
 
+    /** agent.onClockUpdate as the gtod chain calls it, keeping each push the update returned. */
+    private NotifyResult notify(Dom0SyncAgent agent, boolean wasSet) {
+        java.util.Optional<PushRecord> push = agent.update(wasSet);
+        push.ifPresent(pushes::add);
+        return push.map(p -> p.succeeded() ? NotifyResult.OK : NotifyResult.BAD).orElse(NotifyResult.OK);
+    }
+
     private Dom0SyncAgent agent(SyncPolicy policy, XenPlatform platform) {
-        return new Dom0SyncAgent(host, () -> host.monotonicNs, platform, policy, PERIOD, pushes::add);
+        return new Dom0SyncAgent(host, () -> host.monotonicNs, platform, policy, PERIOD);
     }
 
     private XenPlatform dom0() {
@@ -67,6 +81,26 @@ class Dom0SyncAgentTest {
     }
 
     @Test
+    void onHostMonotonicThePushTakesTheSampleMonotonicInstantAsSystemTime() {
+        // The sample: realtime 1_700_000_000 s at monotonic 5 s. The hypervisor's clock already
+        // reads 5.000_040 s when the agent would ask it (40 us of preemption after the sample).
+        //   paired:   W = 1_700_000_000 - 5           = 1_699_999_995.000000000
+        //   unpaired: W = 1_700_000_000 - 5.000_040   = 1_699_999_994.999960000 (40 us wrong)
+        host.realtimeNs = 1_700_000_000L * S;
+        host.monotonicNs = 5 * S;
+        systemTimeNs = 5 * S + 40_000;
+        Dom0SyncAgent paired = agent(SyncPolicy.STEP_AND_PERIODIC, XenPlatform.onHostMonotonic(hypervisor, 0));
+        assertThat(paired.update(true))
+                .hasValueSatisfying(p -> assertThat(p.systemTimeNs()).isEqualTo(5 * S));
+        assertThat(hypervisor.wallclock()).isEqualTo(new Wallclock(1_699_999_995L, 0));
+
+        Dom0SyncAgent unpaired = agent(SyncPolicy.STEP_AND_PERIODIC, dom0());
+        assertThat(unpaired.update(true))
+                .hasValueSatisfying(p -> assertThat(p.systemTimeNs()).isEqualTo(5 * S + 40_000));
+        assertThat(hypervisor.wallclock()).isEqualTo(new Wallclock(1_699_999_994L, 999_960_000));
+    }
+
+    @Test
     void firstNotificationPushesSettime64AndStoresWallTimeAtSystemTimeZero() {
         // dom0 realtime 1_700_000_000.123456789 s, Xen system time 5 s
         //   => W = 1_700_000_000.123456789 - 5 = 1_699_999_995.123456789
@@ -74,7 +108,7 @@ class Dom0SyncAgentTest {
         systemTimeNs = 5 * S;
         Dom0SyncAgent agent = agent(SyncPolicy.STEP_AND_PERIODIC, dom0());
 
-        assertThat(agent.onClockUpdate(true)).isEqualTo(NotifyResult.OK);
+        assertThat(notify(agent, true)).isEqualTo(NotifyResult.OK);
 
         assertThat(hypervisor.wallclock()).isEqualTo(new Wallclock(1_699_999_995L, 123_456_789));
         assertThat(pushes).singleElement().satisfies(p -> {
@@ -89,14 +123,14 @@ class Dom0SyncAgentTest {
     void ticksBeforeTheDeadlineCostNoHypercallAndTheDeadlineIsElevenMinutesOfRealtime() {
         host.realtimeNs = 1_000_000 * S;
         Dom0SyncAgent agent = agent(SyncPolicy.STEP_AND_PERIODIC, dom0());
-        agent.onClockUpdate(true); // START at realtime 1_000_000 s: next_sync = 1_000_660 s
+        notify(agent, true); // START at realtime 1_000_000 s: next_sync = 1_000_660 s
 
         host.advance(659 * S); // realtime 1_000_659 s: one second early
-        assertThat(agent.onClockUpdate(false)).isEqualTo(NotifyResult.OK);
+        assertThat(notify(agent, false)).isEqualTo(NotifyResult.OK);
         assertThat(agent.hypercalls()).isEqualTo(1);
 
         host.advance(S); // realtime 1_000_660 s: due (now >= next_sync)
-        agent.onClockUpdate(false);
+        notify(agent, false);
         assertThat(agent.hypercalls()).isEqualTo(2);
         assertThat(pushes.get(1).reason()).isEqualTo(PushReason.PERIODIC);
         assertThat(pushes.get(1).realtimeNs()).isEqualTo(1_000_660 * S);
@@ -107,16 +141,16 @@ class Dom0SyncAgentTest {
     void aStepPushesAtOnceAndMovesTheDeadline() {
         host.realtimeNs = 1_000_000 * S;
         Dom0SyncAgent agent = agent(SyncPolicy.STEP_AND_PERIODIC, dom0());
-        agent.onClockUpdate(true);
+        notify(agent, true);
 
         host.advance(100 * S);
         host.realtimeNs += 18_000 * S; // NTP steps realtime forward 5 h at realtime 1_000_100 s
-        agent.onClockUpdate(true);
+        notify(agent, true);
         // next_sync = 1_018_100 + 660 = 1_018_760 s
         host.advance(659 * S);
-        agent.onClockUpdate(false);
+        notify(agent, false);
         host.advance(S);
-        agent.onClockUpdate(false);
+        notify(agent, false);
 
         assertThat(pushes)
                 .extracting(PushRecord::reason)
@@ -145,8 +179,8 @@ class Dom0SyncAgentTest {
         host.realtimeNs = 1_000_000 * S + 5;
         Dom0SyncAgent agent = agent(SyncPolicy.STEP_AND_PERIODIC, oldXen);
 
-        assertThat(agent.onClockUpdate(true)).isEqualTo(NotifyResult.OK);
-        agent.onClockUpdate(true);
+        assertThat(notify(agent, true)).isEqualTo(NotifyResult.OK);
+        notify(agent, true);
 
         assertThat(cmds)
                 .containsExactly(PlatformOp.XENPF_SETTIME64, PlatformOp.XENPF_SETTIME32, PlatformOp.XENPF_SETTIME32);
@@ -175,18 +209,18 @@ class Dom0SyncAgentTest {
         host.realtimeNs = 2_000_000 * S;
         Dom0SyncAgent agent = agent(SyncPolicy.STEP_AND_PERIODIC, flaky);
 
-        assertThat(agent.onClockUpdate(true)).isEqualTo(NotifyResult.BAD);
+        assertThat(notify(agent, true)).isEqualTo(NotifyResult.BAD);
         assertThat(pushes.getFirst().result().rc()).isEqualTo(-1);
 
         privileged[0] = true;
         host.advance(S);
-        assertThat(agent.onClockUpdate(false)).isEqualTo(NotifyResult.OK);
+        assertThat(notify(agent, false)).isEqualTo(NotifyResult.OK);
         assertThat(pushes.get(1).reason()).isEqualTo(PushReason.RETRY);
         assertThat(agent.failedPushes()).isEqualTo(1);
         assertThat(hypervisor.wallclock()).isEqualTo(new Wallclock(2_000_001, 0));
 
         host.advance(S); // succeeded at 2_000_001 s: next deadline 2_000_661 s, nothing due now
-        agent.onClockUpdate(false);
+        notify(agent, false);
         assertThat(agent.hypercalls()).isEqualTo(2);
     }
 
@@ -195,17 +229,17 @@ class Dom0SyncAgentTest {
         host.realtimeNs = 3_000_000 * S;
         Dom0SyncAgent agent = agent(SyncPolicy.LEGACY_PERIODIC, dom0()); // first run at monotonic 660 s
 
-        agent.onClockUpdate(true); // a step: legacy does not notice
+        notify(agent, true); // a step: legacy does not notice
         host.advance(660 * S);
-        agent.onClockUpdate(false); // run at 660 s, not synchronised: no push, next run 1320 s
+        notify(agent, false); // run at 660 s, not synchronised: no push, next run 1320 s
         assertThat(agent.hypercalls()).isZero();
 
         host.synchronised = true;
         host.advance(659 * S);
-        agent.onClockUpdate(false); // 1319 s: not yet
+        notify(agent, false); // 1319 s: not yet
         assertThat(agent.hypercalls()).isZero();
         host.advance(S);
-        agent.onClockUpdate(false); // 1320 s: synchronised, push realtime 3_001_320 s
+        notify(agent, false); // 1320 s: synchronised, push realtime 3_001_320 s
         assertThat(pushes).singleElement().satisfies(p -> {
             assertThat(p.reason()).isEqualTo(PushReason.PERIODIC);
             assertThat(p.realtimeNs()).isEqualTo(3_001_320 * S);
@@ -214,7 +248,7 @@ class Dom0SyncAgentTest {
 
     @Test
     void rejectsANonPositivePeriod() {
-        assertThatThrownBy(() -> new Dom0SyncAgent(host, () -> 0, dom0(), SyncPolicy.LEGACY_PERIODIC, 0, p -> {}))
+        assertThatThrownBy(() -> new Dom0SyncAgent(host, () -> 0, dom0(), SyncPolicy.LEGACY_PERIODIC, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("periodNs must be > 0");
     }

@@ -1,22 +1,16 @@
 package io.wallsync.sim.run;
 
-import io.wallsync.core.time.Timekeeper;
 import io.wallsync.core.xen.Hypervisor;
 import io.wallsync.core.xen.PlatformOp;
 import io.wallsync.core.xen.PlatformOpResult;
 
 /**
- * A settime64 hypercall from domain 0 outside the core agent: wallsync's extra push when dom0's
- * sync state changes, and the stand-in for Xen's own {@code do_settime} on resume. Domain 0 is
+ * A settime64 hypercall from domain 0 outside the core agent: the stand-in for Xen's own
+ * {@code do_settime} on resume. Domain 0 is
  * privileged and the op well-formed, so a refusal here is a bug of the model, not an outcome.
  */
 final class Dom0Pusher {
     private Dom0Pusher() {}
-
-    /** Pushes dom0's realtime now. */
-    static void push(Timekeeper timekeeper, Hypervisor hypervisor) {
-        pushAt(hypervisor, timekeeper.realtimeNs());
-    }
 
     /** settime64 telling Xen that the date is {@code wallNs} at its system time now. */
     static void pushAt(Hypervisor hypervisor, long wallNs) {

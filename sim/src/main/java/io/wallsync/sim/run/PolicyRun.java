@@ -50,10 +50,13 @@ public final class PolicyRun {
         // Host boot: Xen reads the battery RTC into W at its boot, dom0 reads W + system time (0).
         long bootWallNs = world.rtc.readNs(0);
         this.timekeeper = new Timekeeper(world.hostClocksource(), bootWallNs);
-        this.platform = policy == Policy.KVM_PER_TICK
-                ? new KvmPlatform(world, timekeeper)
-                : new XenPlatform(
-                        policy, world, timekeeper, scenario.hypervisor().pushPeriodNs(), bootWallNs);
+        long pushPeriodNs = scenario.hypervisor().pushPeriodNs();
+        this.platform = switch (policy) {
+            case KVM_PER_TICK -> new KvmPlatform(world, timekeeper);
+            case WALLSYNC -> new ServePlatform(world, timekeeper, pushPeriodNs, bootWallNs);
+            case LEGACY_PERIODIC, STEP_AND_PERIODIC ->
+                new XenPolicyPlatform(policy, world, timekeeper, pushPeriodNs, bootWallNs);
+        };
         this.ntp = new HostNtpDaemon(world, timekeeper, scenario.host().ntp());
         schedule();
     }

@@ -13,7 +13,6 @@ import io.wallsync.core.xen.Hypervisor;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.OptionalInt;
-import java.util.function.Supplier;
 
 /** Xen guests as the simulator runs them: PV over the core's {@link PvGuest}, HVM over the core's RTC. */
 final class XenGuests {
@@ -68,66 +67,33 @@ final class XenGuests {
     }
 
     /**
-     * A PV guest of the wallsync policy: it reads W and the publication, extrapolates with the
-     * published rate, and knows at boot whether dom0 was synchronised. Following, it re-reads both at
-     * every sample; boot-only, it anchors at boot (and re-reads) and runs its system clock corrected
-     * by the rate it read.
+     * A PV guest of the wallsync policy that booted while its page's clock_status said the host was
+     * not synchronised (vmclock's FREERUNNING): it keeps time as {@code guest} does, and knows it.
      */
-    static final class WallsyncPv implements SimGuest {
-        private final PvGuest guest;
-        private final Supplier<WallsyncPublication> publication;
-        private final MonotonicClock systemTime;
-        private final boolean follow;
-        private final boolean bootKnewUnsynchronised;
-        private long anchorWallNs;
-        private long anchorSysNs;
-        private double rate;
-
-        WallsyncPv(
-                PvGuest guest, Supplier<WallsyncPublication> publication, MonotonicClock systemTime, boolean follow) {
-            this.guest = guest;
-            this.publication = publication;
-            this.systemTime = systemTime;
-            this.follow = follow;
-            this.bootKnewUnsynchronised = !publication.get().synchronised();
-            anchor();
-        }
-
-        private void anchor() {
-            WallsyncPublication p = publication.get();
-            anchorSysNs = systemTime.nanos();
-            anchorWallNs = guest.wallNs() + p.correctionNs(anchorSysNs);
-            rate = p.rate();
+    record ToldUnsynchronised(SimGuest guest) implements SimGuest {
+        @Override
+        public long wallNs() {
+            return guest.wallNs();
         }
 
         @Override
         public void beforeSample() {
-            if (follow) {
-                guest.resync();
-                anchor();
-            }
+            guest.beforeSample();
         }
 
         @Override
         public void reread() {
-            guest.resync();
-            anchor();
-        }
-
-        @Override
-        public long wallNs() {
-            long elapsed = systemTime.nanos() - anchorSysNs;
-            return anchorWallNs + elapsed + Math.round(elapsed * rate);
+            guest.reread();
         }
 
         @Override
         public boolean bootKnewUnsynchronised() {
-            return bootKnewUnsynchronised;
+            return true;
         }
 
         @Override
         public String kind() {
-            return "pv";
+            return guest.kind();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.wallsync.sim.scenario;
 
+import io.wallsync.core.time.Durations;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;

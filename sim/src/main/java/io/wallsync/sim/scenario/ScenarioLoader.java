@@ -1,6 +1,7 @@
 package io.wallsync.sim.scenario;
 
 import io.wallsync.core.page.TimeOffsetSeconds;
+import io.wallsync.core.time.Durations;
 import io.wallsync.sim.scenario.GuestGroup.GuestKind;
 import io.wallsync.sim.scenario.GuestGroup.ReadMode;
 import io.wallsync.sim.scenario.NtpSpec.StepMethod;
@@ -448,8 +449,8 @@ public final class ScenarioLoader {
                 throw f.error("reread_interval", "only meaningful with reads: boot-only");
             }
             // Xen keeps time_offset in whole seconds, and shared_info publishes it as s32.
-            long offsetSeconds = f.seconds(
-                    "time_offset", 0, TimeOffsetSeconds.MIN_SECONDS, TimeOffsetSeconds.MAX_SECONDS);
+            long offsetSeconds =
+                    f.seconds("time_offset", 0, TimeOffsetSeconds.MIN_SECONDS, TimeOffsetSeconds.MAX_SECONDS);
             f.finish();
             guests.add(new GuestGroup(name, kind, count, bootAt, spread, shutdown, reads, reread, offsetSeconds));
         }

@@ -1,6 +1,6 @@
 package io.wallsync.sim.story;
 
-import io.wallsync.core.dom0.PushReason;
+import io.wallsync.core.page.PushReason;
 import java.util.Optional;
 import java.util.OptionalLong;
 

@@ -1,10 +1,12 @@
 package io.wallsync.sim.story;
 
 import io.wallsync.core.dom0.Dom0SyncAgent;
-import io.wallsync.core.dom0.PushReason;
+import io.wallsync.core.dom0.PushRecord;
 import io.wallsync.core.dom0.SyncPolicy;
 import io.wallsync.core.dom0.XenPlatform;
 import io.wallsync.core.guest.PvGuest;
+import io.wallsync.core.notify.NotifyResult;
+import io.wallsync.core.page.PushReason;
 import io.wallsync.core.time.Timekeeper;
 import io.wallsync.core.time.Timex;
 import io.wallsync.core.time.TimexResult;
@@ -15,6 +17,10 @@ import io.wallsync.core.xen.Hypervisor;
 import io.wallsync.core.xen.SharedInfo;
 import io.wallsync.core.xen.Wallclock;
 import io.wallsync.core.xen.WallclockReading;
+import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.MemoryPageSink;
+import io.wallsync.daemon.PagePublisher;
+import io.wallsync.daemon.PushObserver;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -59,38 +65,146 @@ public final class HistoricalBugStory {
         void booted(StoryGuest guest, Domain domain, long atNs, long trueEpochNs);
     }
 
-    /** Runs the story under {@code policy}; deterministic. */
+    /** The label of the daemon's run: {@code wallsync serve}'s wiring in virtual time. */
+    public static final String SERVE = "wallsync-serve";
+
+    /** dom0's side of one run: what creates guest domains and pushes W, and how it is driven. */
+    private interface Dom0 {
+        /** After every tick of dom0's clock (the gtod chain already ran). */
+        default void ticked() {}
+
+        Domain createGuestDomain();
+
+        long notifications();
+    }
+
+    /** Runs the story under {@code policy} (the core agent on the gtod chain, as Linux); deterministic. */
     public PolicyOutcome run(SyncPolicy policy) {
         return run(policy, BootHook.NONE);
     }
 
     /** Runs the story under {@code policy}, calling {@code hook} at each guest boot. */
     public PolicyOutcome run(SyncPolicy policy, BootHook hook) {
+        return run(StoryTable.policyName(policy), hook, (dom0Clock, hypervisor, pushes, trueTime) -> {
+            hypervisor.createDomain(DomainKind.CONTROL, 0);
+            Dom0SyncAgent agent = new Dom0SyncAgent(
+                    dom0Clock,
+                    dom0Clock::monotonicNs,
+                    XenPlatform.of(hypervisor, Hypervisor.DOM0),
+                    policy,
+                    Dom0SyncAgent.DEFAULT_PERIOD_NS);
+            // Linux 3.11+ registers on the pvclock gtod chain (xen_time_init); LEGACY has no notifier,
+            // only the periodic work, which the same ticks drive.
+            boolean onChain = policy == SyncPolicy.STEP_AND_PERIODIC;
+            dom0Clock.registerGtodNotifier(
+                    event -> {
+                        var push = agent.update(onChain && event.wasSet());
+                        push.filter(PushRecord::succeeded)
+                                .ifPresent(p -> pushes.add(new PolicyOutcome.TimedPush(trueTime.nanos(), p.reason())));
+                        return push.isEmpty() || push.get().succeeded() ? NotifyResult.OK : NotifyResult.BAD;
+                    },
+                    0);
+            return new Dom0() {
+                @Override
+                public Domain createGuestDomain() {
+                    return hypervisor.createDomain(DomainKind.PV, 0);
+                }
+
+                @Override
+                public long notifications() {
+                    return agent.notifications();
+                }
+            };
+        });
+    }
+
+    /**
+     * Runs the story with dom0 running {@code wallsync serve}'s own wiring (the daemon's
+     * {@link PagePublisher} on memory pages, as the simulator's {@code wallsync} policy): a beat
+     * at every tick (serve's 1 s heartbeat) and a push on every clock_was_set (serve's timerfd).
+     */
+    public PolicyOutcome runServe() {
+        return runServe(BootHook.NONE);
+    }
+
+    /** {@link #runServe()}, calling {@code hook} at each guest boot. */
+    public PolicyOutcome runServe(BootHook hook) {
+        return run(SERVE, hook, (dom0Clock, hypervisor, pushes, trueTime) -> {
+            PushReason[] last = {null};
+            PushObserver observer = (domain, reason, wallclockNs, generation, sync) -> last[0] = reason;
+            PagePublisher publisher = PagePublisher.onHypervisor(
+                    new MemoryPageSink(),
+                    dom0Clock,
+                    dom0Clock::monotonicNs,
+                    hypervisor,
+                    Dom0SyncAgent.DEFAULT_PERIOD_NS,
+                    0,
+                    (int) (config.tickNs() / 1_000_000),
+                    observer);
+            long[] seenSettimes = {0};
+            Runnable record = () -> {
+                if (hypervisor.settimeCount() != seenSettimes[0]) {
+                    seenSettimes[0] = hypervisor.settimeCount();
+                    pushes.add(new PolicyOutcome.TimedPush(trueTime.nanos(), last[0]));
+                }
+            };
+            record.run(); // the START push of the daemon's start
+            dom0Clock
+                    .clockWasSetChain()
+                    .register(
+                            event -> {
+                                publisher.clockWasSet();
+                                record.run();
+                                return NotifyResult.OK;
+                            },
+                            0);
+            int[] guests = {0};
+            return new Dom0() {
+                @Override
+                public void ticked() {
+                    publisher.beat();
+                    record.run();
+                }
+
+                @Override
+                public Domain createGuestDomain() {
+                    DomainSpec spec = DomainSpec.parse("guest" + ++guests[0]);
+                    try {
+                        publisher.addDomain(spec);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("memory pages do not fail", e);
+                    }
+                    return publisher.domainOf(spec);
+                }
+
+                @Override
+                public long notifications() {
+                    return publisher.agent().notifications();
+                }
+            };
+        });
+    }
+
+    @FunctionalInterface
+    private interface Dom0Wiring {
+        Dom0 wire(
+                Timekeeper dom0Clock,
+                Hypervisor hypervisor,
+                List<PolicyOutcome.TimedPush> pushes,
+                VirtualClock trueTime);
+    }
+
+    private PolicyOutcome run(String label, BootHook hook, Dom0Wiring wiring) {
         long bootEpochNs = config.hostBootTrue().getEpochSecond() * 1_000_000_000L
                 + config.hostBootTrue().getNano();
         long rtcEpochNs = bootEpochNs + config.rtcErrorNs();
 
         VirtualClock trueTime = new VirtualClock();
         Hypervisor hypervisor = new Hypervisor(trueTime, Wallclock.ofEpochNanos(rtcEpochNs));
-        hypervisor.createDomain(DomainKind.CONTROL, 0);
         Timekeeper dom0Clock = new Timekeeper(trueTime, rtcEpochNs);
 
         List<PolicyOutcome.TimedPush> pushes = new ArrayList<>();
-        Dom0SyncAgent agent = new Dom0SyncAgent(
-                dom0Clock,
-                dom0Clock::monotonicNs,
-                XenPlatform.of(hypervisor, Hypervisor.DOM0),
-                policy,
-                Dom0SyncAgent.DEFAULT_PERIOD_NS,
-                push -> pushes.add(new PolicyOutcome.TimedPush(trueTime.nanos(), push)));
-        if (policy == SyncPolicy.STEP_AND_PERIODIC) {
-            // Linux 3.11+ registers on the pvclock gtod chain (xen_time_init); LEGACY has no notifier,
-            // only the periodic work, which the same ticks drive.
-            dom0Clock.registerGtodNotifier(agent.gtodNotifier(), 0);
-        } else {
-            dom0Clock.registerGtodNotifier(event -> agent.onClockUpdate(false), 0);
-        }
-
+        Dom0 dom0 = wiring.wire(dom0Clock, hypervisor, pushes, trueTime);
         List<StoryGuest> guests = new ArrayList<>(config.guests());
         guests.sort(Comparator.comparingLong(StoryGuest::bootAfterHostBootNs));
         Map<StoryGuest, Booted> booted = new LinkedHashMap<>();
@@ -116,9 +230,10 @@ public final class HistoricalBugStory {
                         .build()));
             }
             dom0Clock.tick();
+            dom0.ticked();
             for (StoryGuest guest : guests) {
                 if (!booted.containsKey(guest) && t >= guest.bootAfterHostBootNs()) {
-                    Domain domain = hypervisor.createDomain(DomainKind.PV, 0);
+                    Domain domain = dom0.createGuestDomain();
                     PvGuest pv = PvGuest.boot(domain.sharedInfo(), trueTime);
                     booted.put(guest, new Booted(domain, t, bootEpochNs + t, pv.bootWallNs()));
                     hook.booted(guest, domain, t, bootEpochNs + t);
@@ -131,7 +246,7 @@ public final class HistoricalBugStory {
         List<GuestOutcome> outcomes = new ArrayList<>();
         booted.forEach((guest, b) -> outcomes.add(
                 new GuestOutcome(guest, b.bootTrueEpochNs, b.believedBootEpochNs, b.rightFrom(), b.fixedBy())));
-        return new PolicyOutcome(policy, outcomes, pushes, agent.notifications());
+        return new PolicyOutcome(label, outcomes, pushes, dom0.notifications());
     }
 
     private static void check(TimexResult result) {
@@ -168,7 +283,7 @@ public final class HistoricalBugStory {
             if (Math.abs(viewEpochNs - trueEpochNs) <= RIGHT_WITHIN_NS) {
                 rightFromNs = nowNs;
                 if (nowNs > bootAtNs || Math.abs(believedBootEpochNs - bootTrueEpochNs) > RIGHT_WITHIN_NS) {
-                    fixedBy = pushes.isEmpty() ? null : pushes.getLast().push().reason();
+                    fixedBy = pushes.isEmpty() ? null : pushes.getLast().reason();
                 }
             }
         }

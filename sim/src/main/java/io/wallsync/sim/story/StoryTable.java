@@ -29,7 +29,7 @@ public final class StoryTable {
                 out.append(String.format(
                         Locale.ROOT,
                         format,
-                        policyName(outcome.policy()),
+                        outcome.policy(),
                         guest.guest().name(),
                         "+" + minutesSeconds(guest.guest().bootAfterHostBootNs()),
                         Instant.ofEpochSecond(0, guest.believedBootEpochNs()),
@@ -47,13 +47,13 @@ public final class StoryTable {
             out.append(String.format(
                     Locale.ROOT,
                     "%-18s %d hypercall(s) in %s: %s%n",
-                    policyName(outcome.policy()),
+                    outcome.policy(),
                     outcome.pushes().size(),
                     minutesSeconds(config.durationNs()),
                     String.join(
                             ", ",
                             outcome.pushes().stream()
-                                    .map(p -> p.push().reason().name().toLowerCase(Locale.ROOT) + " at +"
+                                    .map(p -> p.reason().name().toLowerCase(Locale.ROOT) + " at +"
                                             + minutesSeconds(p.atNs()))
                                     .toList())));
         }

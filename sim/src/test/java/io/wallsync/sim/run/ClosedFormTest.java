@@ -95,12 +95,21 @@ class ClosedFormTest {
     }
 
     @Test
-    void wallsyncPushesOnceMoreWhenTheHostBecomesSynchronised() throws ScenarioException {
+    void wallsyncPushesAsServeDoesAndItsPageTellsEarlyGuestsTheHostIsUnsynchronised() throws ScenarioException {
         Scenario s = scenario(HISTORICAL_BUG);
-        // step-and-periodic in 30 min: START at 0, STEP at 30 s, periodic at 11.5 and 22.5 min = 4;
-        // wallsync adds the push that publishes "synchronised" at the 4th good poll (222 s) = 5
+        // step-and-periodic in 30 min: START at 0, STEP at 30 s, periodic at 11.5 and 22.5 min = 4.
+        // serve pushes on the same events (START, clock_was_set, 11 min after the last push checked
+        // at every 1 s heartbeat) and never for a sync state change (the heartbeat republishes the
+        // page's clock_status instead): 4 as well.
         assertThat(run(s, Policy.STEP_AND_PERIODIC).hypercalls()).isEqualTo(4);
-        assertThat(run(s, Policy.WALLSYNC).hypercalls()).isEqualTo(5);
+        PolicyResult wallsync = run(s, Policy.WALLSYNC);
+        assertThat(wallsync.hypercalls()).isEqualTo(4);
+        // NTP reports sync at the 4th good poll: 30 s + 3 * 64 s = 222 s. The page's clock_status
+        // said FREERUNNING to the guest booting at 2 min, SYNCHRONIZED to the one at 12 min.
+        assertThat(guest(wallsync, "in-window").bootKnewUnsynchronised()).isTrue();
+        assertThat(guest(wallsync, "after-first-push").bootKnewUnsynchronised()).isFalse();
+        // Booted after the step push: both read the stepped (right) time, as under step-and-periodic.
+        assertThat(Math.abs(guest(wallsync, "in-window").bootErrorNs())).isLessThanOrEqualTo(1);
     }
 
     /** Hypervisor clocksource 100 ppm fast, host perfect and right from boot: no steps at all. */
@@ -136,17 +145,16 @@ class ClosedFormTest {
     }
 
     @Test
-    void wallsyncExtrapolatesTheDriftAwayOnceItHasMeasuredTheRate() throws ScenarioException {
-        PolicyResult r = run(scenario(PURE_DRIFT), Policy.WALLSYNC);
-        // Before the second push (660 s) there is no rate: the first period peaks like the others.
-        // After it the published rate is exactly -100e-6/(1+100e-6) and the error stays below 1 us.
-        long lateMax = 0;
-        for (int i = 0; i < r.series().size(); i++) {
-            if (r.series().timeNs(i) > 700 * S) {
-                lateMax = Math.max(lateMax, r.series().maxAbsErrorNs(i));
-            }
-        }
-        assertThat(lateMax).isLessThan(1_000);
+    void wallsyncPublishesNoRateSoItDriftsExactlyAsStepAndPeriodic() throws ScenarioException {
+        // The page has no rate field, so the daemon's guests extrapolate nothing: W + system time
+        // gains the same 100 ppm between the same pushes (every 660 s, checked at every 1 s beat).
+        PolicyResult wallsync = run(scenario(PURE_DRIFT), Policy.WALLSYNC);
+        PolicyResult step = run(scenario(PURE_DRIFT), Policy.STEP_AND_PERIODIC);
+        assertThat(wallsync.maxAbsErrorNs()).isBetween(65_950_000L - 2, 66_000_000L);
+        assertThat(wallsync.maxAbsErrorNs()).isEqualTo(step.maxAbsErrorNs());
+        assertThat(wallsync.updates()).isEqualTo(1 + 7200 / 660); // START plus one per 11 min: 11
+        // The agent runs once per beat (7200 in 2 h) plus the START push at construction: 7201.
+        assertThat(wallsync.notifierCalls()).isEqualTo(7_200 + 1);
     }
 
     @Test

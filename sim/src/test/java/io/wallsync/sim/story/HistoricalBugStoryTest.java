@@ -2,8 +2,8 @@ package io.wallsync.sim.story;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wallsync.core.dom0.PushReason;
 import io.wallsync.core.dom0.SyncPolicy;
+import io.wallsync.core.page.PushReason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +24,26 @@ class HistoricalBugStoryTest {
                 .filter(g -> g.guest().name().equals(name))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    @Test
+    void theDaemonsOwnWiringPushesOnTheStepAsStepAndPeriodicDoes() {
+        PolicyOutcome serve = story.runServe();
+        PolicyOutcome fixed = story.run(SyncPolicy.STEP_AND_PERIODIC);
+        // START when the daemon starts (0 s), STEP at the NTP step (+1:00 = 60 s, pushed from
+        // clock_was_set like serve's timerfd), PERIODIC 11 min after it: 60 s + 660 s = 720 s,
+        // found by the beat at that second.
+        assertThat(serve.policy()).isEqualTo(HistoricalBugStory.SERVE);
+        assertThat(serve.pushes()).extracting(PolicyOutcome.TimedPush::atNs).containsExactly(0L, 60 * S, 720 * S);
+        assertThat(serve.pushes())
+                .extracting(PolicyOutcome.TimedPush::reason)
+                .containsExactly(PushReason.START, PushReason.STEP, PushReason.PERIODIC);
+        // Every guest believes what it believes under step-and-periodic.
+        assertThat(serve.guests())
+                .extracting(GuestOutcome::believedBootEpochNs)
+                .isEqualTo(fixed.guests().stream()
+                        .map(GuestOutcome::believedBootEpochNs)
+                        .toList());
     }
 
     @Test
@@ -52,7 +72,7 @@ class HistoricalBugStoryTest {
         assertThat(window.fixedBy()).isEmpty();
         // Pushes: registration (0 s), the step (60 s), then 11 min after the step (60 + 660 = 720 s).
         assertThat(fixed.pushes())
-                .extracting(p -> p.push().reason())
+                .extracting(PolicyOutcome.TimedPush::reason)
                 .containsExactly(PushReason.START, PushReason.STEP, PushReason.PERIODIC);
         assertThat(fixed.pushes()).extracting(PolicyOutcome.TimedPush::atNs).containsExactly(0L, 60 * S, 720 * S);
     }

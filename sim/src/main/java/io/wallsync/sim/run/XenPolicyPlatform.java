@@ -20,40 +20,33 @@ import io.wallsync.sim.scenario.Policy;
  *   <li>step-and-periodic is xen_pvclock_gtod_notify: the agent is a gtod notifier, called on every
  *       tick and step (registering calls it once at once: the START push);
  *   <li>legacy-periodic is sync_cmos_clock, a timer that is not on the chain: each host tick drives
- *       the agent's timer check directly, and no notifier calls are counted;
- *   <li>wallsync is step-and-periodic plus the {@link WallsyncPublisher}, and one extra push whenever
- *       dom0's sync state changes, so that readers learn it at once.
+ *       the agent's timer check directly, and no notifier calls are counted.
  * </ul>
+ *
+ * The wallsync policy is the daemon itself: {@link ServePlatform}.
  */
-final class XenPlatform implements Platform {
-    private final Timekeeper timekeeper;
+final class XenPolicyPlatform implements Platform {
     private final Hypervisor hypervisor;
     private final Dom0SyncAgent agent;
     private final boolean agentOnGtodChain;
-    private final WallsyncPublisher wallsync;
-    private long seenSettimes;
-    private long internalSettimes;
-    private long domainPageWrites;
-    private int domains;
+    private final XenWork work;
 
-    XenPlatform(Policy policy, World world, Timekeeper timekeeper, long pushPeriodNs, long bootWallNs) {
-        this.timekeeper = timekeeper;
+    XenPolicyPlatform(Policy policy, World world, Timekeeper timekeeper, long pushPeriodNs, long bootWallNs) {
         this.hypervisor = new Hypervisor(world.hypervisorClocksource(), Wallclock.ofEpochNanos(bootWallNs));
         hypervisor.createDomain(DomainKind.CONTROL, 0);
-        domains = 1;
-        this.wallsync = policy == Policy.WALLSYNC ? new WallsyncPublisher(timekeeper, hypervisor) : null;
+        this.work = new XenWork(hypervisor);
         SyncPolicy syncPolicy = switch (policy) {
             case LEGACY_PERIODIC -> SyncPolicy.LEGACY_PERIODIC;
-            case STEP_AND_PERIODIC, WALLSYNC -> SyncPolicy.STEP_AND_PERIODIC;
-            case KVM_PER_TICK -> throw new IllegalArgumentException("kvm-per-tick is not a Xen policy");
+            case STEP_AND_PERIODIC -> SyncPolicy.STEP_AND_PERIODIC;
+            case WALLSYNC, KVM_PER_TICK ->
+                throw new IllegalArgumentException(policy + " is not one of the Xen dom0 policies");
         };
         this.agent = new Dom0SyncAgent(
                 timekeeper,
                 timekeeper::monotonicNs,
                 io.wallsync.core.dom0.XenPlatform.of(hypervisor, Hypervisor.DOM0),
                 syncPolicy,
-                pushPeriodNs,
-                push -> {});
+                pushPeriodNs);
         this.agentOnGtodChain = syncPolicy == SyncPolicy.STEP_AND_PERIODIC;
         if (agentOnGtodChain) {
             timekeeper.registerGtodNotifier(agent.gtodNotifier(), 0);
@@ -65,23 +58,19 @@ final class XenPlatform implements Platform {
     public SimGuest boot(GuestGroup group) {
         DomainKind kind = group.kind() == GuestGroup.GuestKind.PV ? DomainKind.PV : DomainKind.HVM;
         Domain domain = hypervisor.createDomain(kind, group.timeOffsetSeconds());
-        domains++;
+        work.domainCreated();
         MonotonicClock systemTime = hypervisor::systemTimeNs;
         if (kind == DomainKind.HVM) {
             return new XenGuests.HvmRtc(hypervisor, domain, systemTime);
         }
         PvGuest guest = PvGuest.boot(domain.sharedInfo(), systemTime);
         boolean follow = group.reads() == GuestGroup.ReadMode.FOLLOW;
-        if (wallsync != null) {
-            return new XenGuests.WallsyncPv(guest, wallsync::publication, systemTime, follow);
-        }
         return follow ? new XenGuests.PvFollower(guest) : new XenGuests.PvBootOnly(guest);
     }
 
     @Override
     public long publishedWallNs() {
-        long wall = hypervisor.wallTimeNow().toEpochNanos();
-        return wallsync == null ? wall : wall + wallsync.publication().correctionNs(hypervisor.systemTimeNs());
+        return hypervisor.wallTimeNow().toEpochNanos();
     }
 
     @Override
@@ -93,27 +82,12 @@ final class XenPlatform implements Platform {
 
     @Override
     public void afterHostUpdate() {
-        if (wallsync != null && wallsync.syncStateChanged()) {
-            Dom0Pusher.push(timekeeper, hypervisor);
-        }
-        long settimes = hypervisor.settimeCount();
-        if (settimes != seenSettimes) {
-            domainPageWrites += (settimes - seenSettimes) * domains;
-            seenSettimes = settimes;
-            if (wallsync != null) {
-                wallsync.onPush();
-            }
-        }
+        work.account();
     }
 
     @Override
     public void onResume(long rtcNowNs) {
-        // Xen's time_resume(): the hypervisor re-reads the CMOS RTC and do_settime()s W from it. It is
-        // Xen's own work, not a dom0 hypercall, so it is not counted against the policy.
-        Dom0Pusher.pushAt(hypervisor, rtcNowNs);
-        internalSettimes++;
-        domainPageWrites += domains;
-        seenSettimes = hypervisor.settimeCount();
+        work.resume(rtcNowNs);
     }
 
     @Override
@@ -123,9 +97,6 @@ final class XenPlatform implements Platform {
 
     @Override
     public Counts counts() {
-        long hypercalls = hypervisor.platformOpCount() - internalSettimes;
-        long updates = hypervisor.settimeCount() - internalSettimes;
-        long notifierCalls = agentOnGtodChain ? agent.notifications() : 0;
-        return new Counts(updates, hypercalls, domainPageWrites, 0, notifierCalls, 0);
+        return work.counts(agentOnGtodChain ? agent.notifications() : 0);
     }
 }

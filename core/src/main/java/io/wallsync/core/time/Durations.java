@@ -1,4 +1,4 @@
-package io.wallsync.sim.scenario;
+package io.wallsync.core.time;
 
 import java.math.BigDecimal;
 import java.time.Duration;

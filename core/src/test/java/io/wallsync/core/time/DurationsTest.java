@@ -1,4 +1,4 @@
-package io.wallsync.sim.scenario;
+package io.wallsync.core.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
