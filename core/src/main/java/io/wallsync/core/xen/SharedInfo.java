@@ -28,8 +28,10 @@ import java.util.Objects;
  * </pre>
  *
  * <p>The writer side ({@link #publishWallclock}) is Xen's {@code update_domain_wallclock_time}
- * (xen/common/time.c); the reader side ({@link #readWallclock}) is the guest's seqlock loop (Linux
- * {@code pvclock_read_wallclock}, arch/x86/kernel/pvclock.c). One writer at a time (Xen holds
+ * (xen/common/time.c); the reader side ({@link #readWallclock}) is wallsync's own 64-bit reader:
+ * the seqlock loop of Linux {@code pvclock_read_wallclock} (arch/x86/kernel/pvclock.c), but
+ * combining wc_sec_hi:wc_sec, which Linux does not (Linux's u32 reader is
+ * io.wallsync.core.guest.LinuxPvclockWallclockReader). One writer at a time (Xen holds
  * {@code wc_lock}); any number of readers, in any thread or process.
  *
  * <p>The segment must be at least {@value SharedInfoLayout#SIZE} bytes and 8-byte aligned, because
