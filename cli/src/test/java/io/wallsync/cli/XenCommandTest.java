@@ -143,8 +143,7 @@ class XenCommandTest {
         //     x = SECONDS(secs) + nsecs - system_time_base; y = do_div(x, 1000000000);
         // secs=10, nsecs=1_500_000_000, system_time=0 -> wc_sec = 11, wc_nsec = 500_000_000.
         Path out = tmp.resolve("si.bin");
-        Run run = platformOp(
-                PlatformOp.settime64(10, 1_500_000_000, 0), "--domain=0", "--shared-info-out=" + out);
+        Run run = platformOp(PlatformOp.settime64(10, 1_500_000_000, 0), "--domain=0", "--shared-info-out=" + out);
         assertThat(run.out()).isEqualTo("rc=0" + System.lineSeparator());
         assertThat(run.err()).isEmpty();
         ByteBuffer si = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
