@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Serve the host clock over NTP (RFC 5905 server mode) with the kernel's sync state:",
-            "leap indicator 3 and stratum 16 while the host is unsynchronised, --stratum while it is.",
+            "leap indicator 3 and stratum 0 (RFC 5905: 16 is sent as 0) while the host is unsynchronised, --stratum while it is.",
             "Never changes the host clock."
         })
 public final class NtpCommand implements Callable<Integer> {
