@@ -3,6 +3,7 @@ package io.wallsync.core.kvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wallsync.core.time.Timekeeper;
+import io.wallsync.core.time.Timex;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
@@ -61,9 +62,51 @@ class KvmHostTest {
         host.tick();
         host.settimeofday(host.realtimeNs() + 3_600 * S); // an hour forward
         host.tick();
-        // the guest's wall clock was written at boot; kvmclock follows BOOTTIME, which a step leaves alone
+        // the guest's wall clock was written at boot; kvmclock is raw + offs_boot, which a step leaves alone
         assertThat(guest.wallNs()).isEqualTo(BOOT_REALTIME + 60 * S);
         host.injectSleepTime(120 * S); // resume after 2 minutes asleep: BOOTTIME moves
         assertThat(guest.wallNs()).isEqualTo(BOOT_REALTIME + 180 * S);
+    }
+
+    @Test
+    void kvmclockRunsAtTheRawRateAndEachWallClockWriteIsRightWhileNtpCorrectsTheHostFrequency() {
+        // arch/x86/kvm/x86.c (x86_64, Linux >= 5.6):
+        //     static s64 get_kvmclock_base_ns(void)
+        //     {
+        //         /* Count up from boot time, but with the frequency of the raw clock.  */
+        //         return ktime_to_ns(ktime_add(ktime_get_raw(), pvclock_gtod_data.offs_boot));
+        //     }
+        // and kvm_get_wall_clock_epoch: ktime_get_real_ns() - get_kvmclock_ns(kvm).
+        KvmHost kvm = new KvmHost(host, () -> clocksourceNs);
+        KvmVm early = kvm.createVm();
+        KvmGuest guest = ((KvmGuest.BootResult.Booted) KvmGuest.boot(early)).guest();
+        assertThat(guest.bootWallNs()).isEqualTo(BOOT_REALTIME);
+
+        // The host's oscillator is 50 ppm fast; its NTP daemon sets ADJ_FREQUENCY -50 ppm
+        // (scaled ppm: -50 * 2^16), so host realtime gains (1 - 50e-6) s per clocksource second.
+        host.adjtimex(Timex.builder().frequency(-50L << 16).build());
+        for (int i = 0; i < 100; i++) {
+            clocksourceNs += 10 * S;
+            host.tick();
+        }
+        // Sanity of the host side: 1000 s * (1 - 50e-6) = 999.95 s of realtime (within 1 us).
+        assertThat(host.realtimeNs() - BOOT_REALTIME).isBetween(999_950_000_000L - 1_000, 999_950_000_000L + 1_000);
+
+        // kvmclock is the raw clock: exactly 1000 s of clocksource, the NTP correction not applied.
+        assertThat(early.kvmclockNs()).isEqualTo(1_000 * S);
+        // So the early guest's wall (written at boot) + kvmclock is 50 ms (50 ppm of 1000 s) ahead.
+        assertThat(guest.wallNs()).isEqualTo(BOOT_REALTIME + 1_000 * S);
+
+        // Every MSR write gives a wall clock that is right at that moment: a guest booting now, and
+        // the early guest writing the MSR again, both get wall + kvmclock == host realtime.
+        KvmVm late = kvm.createVm();
+        KvmGuest lateGuest = ((KvmGuest.BootResult.Booted) KvmGuest.boot(late)).guest();
+        assertThat(lateGuest.bootWallNs()).isEqualTo(host.realtimeNs());
+        MemorySegment page = Arena.ofAuto().allocate(PvclockWallClock.SIZE);
+        early.wrmsr(KvmHost.MSR_KVM_WALL_CLOCK_NEW, page);
+        PvclockWallClock.Reading.Value again = (PvclockWallClock.Reading.Value) new PvclockWallClock(page).read(1);
+        assertThat(again.epochNs() + early.kvmclockNs()).isEqualTo(host.realtimeNs());
+        // The rewritten wall clock moved back by the 50 ms the raw rate gained.
+        assertThat(BOOT_REALTIME - again.epochNs()).isBetween(50_000_000L - 1_000, 50_000_000L + 1_000);
     }
 }
