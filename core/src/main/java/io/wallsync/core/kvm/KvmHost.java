@@ -34,6 +34,9 @@ public final class KvmHost {
     /** MSR_KVM_WALL_CLOCK_NEW (arch/x86/include/uapi/asm/kvm_para.h). */
     public static final int MSR_KVM_WALL_CLOCK_NEW = 0x4b56_4d00;
 
+    /** MSR_KVM_WALL_CLOCK, the legacy number (arch/x86/include/uapi/asm/kvm_para.h: {@code 0x11}). */
+    public static final int MSR_KVM_WALL_CLOCK = 0x11;
+
     /** Priority of the notifier; KVM registers with the default 0. */
     public static final int GTOD_NOTIFIER_PRIORITY = 0;
 

@@ -6,6 +6,7 @@ import io.wallsync.core.time.Timekeeper;
 import io.wallsync.core.time.Timex;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 
 class KvmHostTest {
@@ -47,10 +48,57 @@ class KvmHostTest {
     }
 
     @Test
+    void theLegacyWallClockMsr0x11IsHandledLikeTheNewOne() {
+        // arch/x86/include/uapi/asm/kvm_para.h: #define MSR_KVM_WALL_CLOCK 0x11;
+        // arch/x86/kvm/x86.c kvm_set_msr_common: case MSR_KVM_WALL_CLOCK: if (!guest_pv_has(vcpu,
+        // KVM_FEATURE_CLOCKSOURCE)) return 1; ... kvm_write_wall_clock(vcpu->kvm, data, 0);
+        KvmHost kvm = new KvmHost(host, () -> clocksourceNs);
+        KvmVm vm = kvm.createVm();
+        clocksourceNs = 7 * S;
+        host.tick();
+        MemorySegment page = Arena.ofAuto().allocate(12);
+        assertThat(vm.wrmsr(0x11, page)).isInstanceOf(MsrWriteResult.Done.class);
+        // realtime boot + 7 s, kvmclock 7 s: the wall at kvmclock 0 is the boot time.
+        PvclockWallClock.Reading.Value v = (PvclockWallClock.Reading.Value) new PvclockWallClock(page).read(1);
+        assertThat(v.epochNs()).isEqualTo(BOOT_REALTIME);
+    }
+
+    @Test
     void anotherMsrIsAGeneralProtectionFault() {
         KvmHost kvm = new KvmHost(host, () -> clocksourceNs);
         MemorySegment page = Arena.ofAuto().allocate(12);
-        assertThat(kvm.createVm().wrmsr(0x11, page)).isInstanceOf(MsrWriteResult.GeneralProtection.class);
+        assertThat(kvm.createVm().wrmsr(0x12, page)).isInstanceOf(MsrWriteResult.GeneralProtection.class);
+    }
+
+    @Test
+    void aWallClockBefore1970WrapsThroughTheUnsignedDivisionAsKvmWriteWallClockDoes() {
+        // kvm_write_wall_clock: u64 wall_nsec = kvm_get_wall_clock_epoch(kvm);
+        //     wc.nsec = do_div(wall_nsec, NSEC_PER_SEC); wc.sec = (u32)wall_nsec;
+        // Host realtime starts at 1 s and NTP slows it by 500 ppm (the kernel's maximum); kvmclock
+        // runs raw, so after 4000 s realtime - kvmclock is about 1 s - 2 s = -1 s: negative.
+        Timekeeper early = new Timekeeper(() -> clocksourceNs, S);
+        KvmHost kvm = new KvmHost(early, () -> clocksourceNs);
+        KvmVm vm = kvm.createVm();
+        early.adjtimex(Timex.builder().frequency(-500L << 16).build());
+        for (int i = 0; i < 400; i++) {
+            clocksourceNs += 10 * S;
+            early.tick();
+        }
+        long wallNsec = early.realtimeNs() - vm.kvmclockNs();
+        assertThat(wallNsec).isBetween(-1_000_001_000L, -999_999_000L);
+        MemorySegment page = Arena.ofAuto().allocate(12);
+        vm.wrmsr(KvmHost.MSR_KVM_WALL_CLOCK_NEW, page);
+        // Expected with the C arithmetic in BigInteger: (2^64 + wall_nsec) divided by 1e9.
+        BigInteger[] qr = BigInteger.ONE
+                .shiftLeft(64)
+                .add(BigInteger.valueOf(wallNsec))
+                .divideAndRemainder(BigInteger.valueOf(S));
+        PvclockWallClock wc = new PvclockWallClock(page);
+        assertThat(wc.sec()).isEqualTo(qr[0].longValue() & 0xFFFF_FFFFL);
+        assertThat(wc.nsec()).isEqualTo(qr[1].intValueExact());
+        // For wall_nsec = -1e9 exactly that is 18_446_744_072 s rem 709_551_616 ns, (u32) 1_266_874_888:
+        // not the signed floor (sec 0xFFFFFFFF, nsec 0) a floorDiv would give.
+        assertThat(wc.sec()).isBetween(1_266_874_887L, 1_266_874_888L);
     }
 
     @Test
