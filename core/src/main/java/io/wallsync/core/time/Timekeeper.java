@@ -402,8 +402,11 @@ public final class Timekeeper implements HostClock {
             }
         }
         if ((modes & (Timex.ADJ_FREQUENCY | Timex.ADJ_OFFSET)) != 0) {
-            // The elapsed time belongs to the old rate; only what follows uses the new one.
-            accumulate();
+            // The elapsed time belongs to the old rate; only what follows uses the new one. A leap
+            // second applied here is signalled with a plain clock_was_set(), not the delayed one:
+            // do_adjtimex: "clock_set |= timekeeping_advance(TK_ADV_FREQ); if (clock_set)
+            // clock_was_set(CLOCK_SET_WALL);" (kernel/time/timekeeping.c).
+            accumulate(false);
         }
         int oldTai = taiOffsetSeconds;
         int newTai = ntp.applyModes(txc, oldTai);
@@ -499,6 +502,15 @@ public final class Timekeeper implements HostClock {
      * was_set = true, then the delayed clock_was_set) and returns the event; else returns null.
      */
     private ClockWasSetEvent accumulate() {
+        return accumulate(true);
+    }
+
+    /**
+     * @param fromTick true when the kernel would signal a leap applied here with {@code
+     *     clock_was_set_delayed()} (update_wall_time's {@code if (timekeeping_advance(TK_ADV_TICK))
+     *     clock_was_set_delayed();}), false for do_adjtimex's plain {@code clock_was_set()}
+     */
+    private ClockWasSetEvent accumulate(boolean fromTick) {
         long nowNs = clocksource.nanos();
         long elapsedNs = Math.max(0, nowNs - cycleLastNs);
         long freqNs = ScaledAdjust.frequencyCorrectionNs(elapsedNs, ntp.frequencyScaledPpm(), freqRemainder);
@@ -537,7 +549,7 @@ public final class Timekeeper implements HostClock {
         }
         ClockWasSetReason reason =
                 leap < 0 ? ClockWasSetReason.LEAP_SECOND_INSERT : ClockWasSetReason.LEAP_SECOND_DELETE;
-        return clockWasSet(reason, leap * NSEC_PER_SEC);
+        return clockWasSet(reason, leap * NSEC_PER_SEC, fromTick);
     }
 
     private void clearNtp() {
@@ -551,11 +563,15 @@ public final class Timekeeper implements HostClock {
      * the gtod chain under the same lock; bumping first lets the snapshot carry the new value.)
      */
     private ClockWasSetEvent clockWasSet(ClockWasSetReason reason, long realtimeStepNs) {
+        return clockWasSet(reason, realtimeStepNs, true);
+    }
+
+    private ClockWasSetEvent clockWasSet(ClockWasSetReason reason, long realtimeStepNs, boolean fromTick) {
         clockWasSetSeq++;
         TimekeeperSnapshot snapshot = snapshot();
         gtodChain.call(new GtodEvent(true, snapshot));
         ClockWasSetEvent event =
-                new ClockWasSetEvent(clockWasSetSeq, reason, reason.delayed(), realtimeStepNs, snapshot);
+                new ClockWasSetEvent(clockWasSetSeq, reason, reason.delayed() && fromTick, realtimeStepNs, snapshot);
         clockWasSetChain.call(event);
         return event;
     }
