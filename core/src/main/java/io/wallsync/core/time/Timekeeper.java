@@ -89,7 +89,7 @@ public final class Timekeeper implements HostClock {
 
     private final MonotonicClock clocksource;
     private final long clocksourceAtStartNs;
-    private final NtpState ntp = new NtpState();
+    private final NtpState ntp;
     private final NotifierChain<GtodEvent> gtodChain = new NotifierChain<>();
     private final NotifierChain<ClockWasSetEvent> clockWasSetChain = new NotifierChain<>();
 
@@ -114,6 +114,18 @@ public final class Timekeeper implements HostClock {
      *     TIME_SETTOD_SEC_MAX) seconds
      */
     public Timekeeper(MonotonicClock clocksourceNs, long initialRealtimeNs) {
+        this(clocksourceNs, initialRealtimeNs, false);
+    }
+
+    /**
+     * As {@link #Timekeeper(MonotonicClock, long)}, for a kernel built with {@code
+     * CONFIG_NTP_PPS=y} when {@code configNtpPps}: adjtimex then also reports TIME_ERROR for the PPS
+     * conditions of {@code is_error_status} (see {@link #isErrorStatus}). Distribution kernels
+     * cannot have it (drivers/pps/Kconfig: {@code depends on !NO_HZ_COMMON}, and they are tickless),
+     * so the two-argument constructor models {@code CONFIG_NTP_PPS} unset.
+     */
+    public Timekeeper(MonotonicClock clocksourceNs, long initialRealtimeNs, boolean configNtpPps) {
+        this.ntp = new NtpState(configNtpPps);
         this.clocksource = Objects.requireNonNull(clocksourceNs, "clocksourceNs");
         if (!validSettod(initialRealtimeNs)) {
             throw new IllegalArgumentException("initialRealtimeNs must be in [0, " + TIME_SETTOD_SEC_MAX
@@ -123,6 +135,22 @@ public final class Timekeeper implements HostClock {
         this.cycleLastNs = clocksourceAtStartNs;
         this.xtimeNs = initialRealtimeNs;
         this.wallToMonotonicNs = -initialRealtimeNs;
+    }
+
+    /**
+     * kernel/time/ntp.c {@code is_error_status(status)}: with {@code CONFIG_NTP_PPS}
+     *
+     * <pre>
+     *   return (status &amp; (STA_UNSYNC|STA_CLOCKERR))
+     *       || ((status &amp; (STA_PPSFREQ|STA_PPSTIME)) &amp;&amp; !(status &amp; STA_PPSSIGNAL))
+     *       || ((status &amp; (STA_PPSTIME|STA_PPSJITTER)) == (STA_PPSTIME|STA_PPSJITTER))
+     *       || ((status &amp; STA_PPSFREQ) &amp;&amp; (status &amp; (STA_PPSWANDER|STA_PPSERROR)));
+     * </pre>
+     *
+     * and without it {@code return status & (STA_UNSYNC|STA_CLOCKERR);}.
+     */
+    public static boolean isErrorStatus(int status, boolean configNtpPps) {
+        return NtpState.isErrorStatus(status, configNtpPps);
     }
 
     // ---------------------------------------------------------------- reading
