@@ -52,12 +52,12 @@ class XenFlavourTimeOffsetTest {
         }
     }
 
-    private static void write(Mc146818Rtc rtc, int register, int value) {
+    static void write(Mc146818Rtc rtc, int register, int value) {
         rtc.outb(INDEX_PORT, register);
         rtc.outb(DATA_PORT, value);
     }
 
-    private static int read(Mc146818Rtc rtc, int register) {
+    static int read(Mc146818Rtc rtc, int register) {
         rtc.outb(INDEX_PORT, register);
         return rtc.inb(DATA_PORT);
     }

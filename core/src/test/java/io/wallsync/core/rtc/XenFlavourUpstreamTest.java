@@ -1,6 +1,8 @@
 package io.wallsync.core.rtc;
 
 import static io.wallsync.core.rtc.Mc146818.*;
+import static io.wallsync.core.rtc.XenFlavourTimeOffsetTest.read;
+import static io.wallsync.core.rtc.XenFlavourTimeOffsetTest.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDateTime;
@@ -37,16 +39,6 @@ class XenFlavourUpstreamTest {
 
     private Mc146818Rtc rtc(RtcFlavor flavor) {
         return new Mc146818Rtc(flavor, xen.timeBase(1), irq);
-    }
-
-    private static void write(Mc146818Rtc rtc, int register, int value) {
-        rtc.outb(INDEX_PORT, register);
-        rtc.outb(DATA_PORT, value);
-    }
-
-    private static int read(Mc146818Rtc rtc, int register) {
-        rtc.outb(INDEX_PORT, register);
-        return rtc.inb(DATA_PORT);
     }
 
     @Test
