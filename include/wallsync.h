@@ -25,18 +25,22 @@
  *  3176    u64   time_maxerror_nanosec
  *  3184    s64   last_push_monotonic_ns
  *  3192    u32   last_push_reason        1 start, 2 step, 3 periodic, 4 offset change, 5 repair, 6 retry
- *  3196    s32   time_offset_sec
+ *  3196    s32   time_offset_sec         seconds, -2^31..2^31-1, already included in wc_*
  *  3200    s64   heartbeat_monotonic_ns  outside the seqlocks: one aligned 64-bit store
  *  3208    u32   heartbeat_period_ms
  *  3212    u32   writer_pid
- *  3216    u64x2 reserved                 zero; the extension ends at 3136 + 96 = 3232
+ *  3216    u64[2] reserved               zero; the extension ends at 3136 + 96 = 3232
  *
  * wall time = (wc_sec_hi:wc_sec) s + wc_nsec ns + CLOCK_MONOTONIC.
- * The Java constants are io.wallsync.core.page.PageExtensionLayout; a test checks both agree.
+ * The same layout as a C struct is struct wallsync_page below (checked against the macros at
+ * compile time). The Java descriptors are io.wallsync.core.xen.SharedInfoLayout and
+ * io.wallsync.core.page.PageExtensionLayout; a test (PageAbiConsistencyTest) compiles this header
+ * and compares offsetof() with them.
  */
 #ifndef WALLSYNC_H
 #define WALLSYNC_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -62,6 +66,74 @@
 #define WALLSYNC_HEARTBEAT_MONOTONIC_NS_OFFSET 3200
 #define WALLSYNC_HEARTBEAT_PERIOD_MS_OFFSET 3208
 #define WALLSYNC_WRITER_PID_OFFSET 3212
+#define WALLSYNC_RESERVED_OFFSET 3216
+#define WALLSYNC_EXTENSION_SIZE 96
+
+/*
+ * The page as a C struct (natural alignment gives the offsets above: no padding anywhere).
+ * Bytes 0..3071 (vcpu_info, event channels) and 3088..3135 (arch_shared_info) are Xen's and kept
+ * opaque; readers use the seqlocked functions below, not plain loads of these members.
+ */
+struct wallsync_extension {
+    uint32_t magic;
+    uint16_t layout_version;
+    uint16_t extension_size;
+    uint32_t seq_count;
+    uint8_t clock_status;
+    uint8_t leap_indicator;
+    int16_t tai_offset_sec;
+    uint64_t disruption_marker;
+    uint64_t flags;
+    uint64_t time_esterror_nanosec;
+    uint64_t time_maxerror_nanosec;
+    int64_t last_push_monotonic_ns;
+    uint32_t last_push_reason;
+    int32_t time_offset_sec;
+    int64_t heartbeat_monotonic_ns;
+    uint32_t heartbeat_period_ms;
+    uint32_t writer_pid;
+    uint64_t reserved[2];
+};
+
+struct wallsync_page {
+    uint8_t xen_vcpu_info_and_evtchn[WALLSYNC_WC_VERSION_OFFSET];
+    uint32_t wc_version;
+    uint32_t wc_sec;
+    uint32_t wc_nsec;
+    uint32_t wc_sec_hi;
+    uint8_t xen_arch_shared_info[48];
+    struct wallsync_extension ext;
+    uint8_t unused[WALLSYNC_PAGE_SIZE - WALLSYNC_MAGIC_OFFSET - WALLSYNC_EXTENSION_SIZE];
+};
+
+/* C99 compile-time checks (a negative array size fails the build): struct and macros agree. */
+#define WALLSYNC_ASSERT_AT_(member, offset) \
+    typedef char wallsync_layout_check_##offset##_[offsetof(struct wallsync_page, member) == (offset) ? 1 : -1]
+WALLSYNC_ASSERT_AT_(wc_version, WALLSYNC_WC_VERSION_OFFSET);
+WALLSYNC_ASSERT_AT_(wc_sec, WALLSYNC_WC_SEC_OFFSET);
+WALLSYNC_ASSERT_AT_(wc_nsec, WALLSYNC_WC_NSEC_OFFSET);
+WALLSYNC_ASSERT_AT_(wc_sec_hi, WALLSYNC_WC_SEC_HI_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.magic, WALLSYNC_MAGIC_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.layout_version, WALLSYNC_LAYOUT_VERSION_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.extension_size, WALLSYNC_EXTENSION_SIZE_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.seq_count, WALLSYNC_SEQ_COUNT_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.clock_status, WALLSYNC_CLOCK_STATUS_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.leap_indicator, WALLSYNC_LEAP_INDICATOR_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.tai_offset_sec, WALLSYNC_TAI_OFFSET_SEC_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.disruption_marker, WALLSYNC_DISRUPTION_MARKER_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.flags, WALLSYNC_FLAGS_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.time_esterror_nanosec, WALLSYNC_TIME_ESTERROR_NANOSEC_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.time_maxerror_nanosec, WALLSYNC_TIME_MAXERROR_NANOSEC_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.last_push_monotonic_ns, WALLSYNC_LAST_PUSH_MONOTONIC_NS_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.last_push_reason, WALLSYNC_LAST_PUSH_REASON_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.time_offset_sec, WALLSYNC_TIME_OFFSET_SEC_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.heartbeat_monotonic_ns, WALLSYNC_HEARTBEAT_MONOTONIC_NS_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.heartbeat_period_ms, WALLSYNC_HEARTBEAT_PERIOD_MS_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.writer_pid, WALLSYNC_WRITER_PID_OFFSET);
+WALLSYNC_ASSERT_AT_(ext.reserved, WALLSYNC_RESERVED_OFFSET);
+typedef char wallsync_layout_check_size_[sizeof(struct wallsync_page) == WALLSYNC_PAGE_SIZE ? 1 : -1];
+typedef char wallsync_layout_check_ext_size_[sizeof(struct wallsync_extension) == WALLSYNC_EXTENSION_SIZE ? 1 : -1];
+#undef WALLSYNC_ASSERT_AT_
 
 #define WALLSYNC_MAGIC 0x434e5957u
 #define WALLSYNC_LAYOUT_VERSION 1

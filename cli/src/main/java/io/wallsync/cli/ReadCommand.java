@@ -9,15 +9,19 @@ import io.wallsync.client.PageStatus;
 import io.wallsync.client.Reading;
 import io.wallsync.client.StepEvent;
 import io.wallsync.client.WallclockPage;
+import io.wallsync.client.WallclockUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +32,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Print a domain's wall time, sync state and step generation from its page.",
-            "With --watch, print a line on every step until interrupted."
+            "With --watch, print a line on every step, when the page goes stale (its heartbeat is older than",
+            "its bound: the daemon stopped) and when it recovers, until interrupted.",
+            "Exit 1 when the page is stale or unreadable, or the file is not a page (a FIFO, a directory,",
+            "a device: refused without opening it)."
         })
 public final class ReadCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -44,8 +51,14 @@ public final class ReadCommand implements Callable<Integer> {
             description = "Domain to read (default: ${DEFAULT-VALUE}).")
     String domain;
 
-    @Option(names = "--watch", description = "Print a line on every step (generation change).")
+    @Option(
+            names = "--watch",
+            description = "Print a line on every step (generation change), when the page goes stale and when it"
+                    + " recovers.")
     boolean watch;
+
+    @Option(names = "--json", description = "Print one JSON object per line instead of text (fields in docs/serve.md).")
+    boolean json;
 
     @Option(
             names = "--steps",
@@ -58,7 +71,8 @@ public final class ReadCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             defaultValue = "50ms",
             converter = DurationConverter.class,
-            description = "With --watch: how often to look at the generation (default: ${DEFAULT-VALUE}).")
+            description = "With --watch: how often to look at the generation and the heartbeat (default:"
+                    + " ${DEFAULT-VALUE}).")
     Duration poll;
 
     @Option(
@@ -111,65 +125,212 @@ public final class ReadCommand implements Callable<Integer> {
             if (chronySock != null) {
                 return feedChrony(page, out, err);
             }
-            int rc = printOnce(page, out, err);
+            Reading first = page.read();
+            int rc = printOnce(name, page, first, out, err);
             if (!watch) {
                 return rc;
             }
-            AtomicInteger seen = new AtomicInteger();
-            CountDownLatch enough = new CountDownLatch(1);
-            page.onStep(event -> {
-                printStep(page, event, out);
-                if (steps != null && seen.incrementAndGet() >= steps) {
-                    enough.countDown();
-                }
-            });
-            AutoCloseable watching = page.watchSteps(poll);
-            try {
-                enough.await();
-            } finally {
-                watching.close();
-            }
-            return 0;
+            return watch(name, page, first, out);
         }
     }
 
-    private static int printOnce(WallclockPage page, PrintWriter out, PrintWriter err) {
-        Reading r = page.read();
-        PageStatus s = page.status();
+    /** What a watcher reports changes of. */
+    private enum Health {
+        VALID,
+        STALE,
+        WRITER_STUCK;
+
+        static Health of(Reading r) {
+            return switch (r) {
+                case Reading.Valid v -> VALID;
+                case Reading.Stale s -> STALE;
+                case Reading.WriterStuck w -> WRITER_STUCK;
+            };
+        }
+    }
+
+    /**
+     * Polls every --poll: a line when the health of the page changes (stale, recovered, writer
+     * stuck), then a line per step. Ends after --steps steps, else when interrupted.
+     */
+    private int watch(DomainName name, WallclockPage page, Reading first, PrintWriter out) throws InterruptedException {
+        Health health = Health.of(first);
+        long seen = 0;
+        while (steps == null || seen < steps) {
+            Thread.sleep(poll);
+            Reading r = page.read();
+            Health now = Health.of(r);
+            if (now != health) {
+                printHealthChange(name, page, r, now, out);
+                health = now;
+            }
+            Optional<StepEvent> step;
+            try {
+                step = page.pollSteps();
+            } catch (WallclockUnavailableException e) {
+                continue; // a stuck writer, reported above; the next poll may see a repaired page
+            }
+            if (step.isPresent()) {
+                printStep(name, page, step.get(), out);
+                seen++;
+            }
+        }
+        return 0;
+    }
+
+    private int printOnce(DomainName name, WallclockPage page, Reading r, PrintWriter out, PrintWriter err) {
+        PageStatus s;
+        try {
+            s = page.status();
+        } catch (WallclockUnavailableException e) {
+            s = null;
+        }
+        if (json) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            if (watch) {
+                fields.put("event", "reading");
+            }
+            fields.putAll(readingFields(name, page, r, s));
+            emit(out, JsonLines.of(fields));
+            return r instanceof Reading.Valid ? 0 : 1;
+        }
         switch (r) {
             case Reading.Valid v -> {
-                out.println(v.instant() + " generation=" + s.stepGeneration() + " " + describe(s));
-                out.flush();
+                emit(out, v.instant() + " generation=" + s.stepGeneration() + " " + describe(s));
                 return 0;
             }
             case Reading.Stale st -> {
                 err.println("wallsync: " + st);
+                err.flush();
                 return 1;
             }
             case Reading.WriterStuck w -> {
                 err.println("wallsync: " + w);
+                err.flush();
                 return 1;
             }
         }
     }
 
-    private static void printStep(WallclockPage page, StepEvent e, PrintWriter out) {
-        String when = page.read() instanceof Reading.Valid v ? v.instant().toString() : "unavailable";
+    /** The fields of one reading (docs/serve.md, "read --json"); status is null if seq_count is stuck. */
+    static Map<String, Object> readingFields(DomainName name, WallclockPage page, Reading r, PageStatus s) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("domain", name.toString());
+        f.put(
+                "state",
+                switch (r) {
+                    case Reading.Valid v -> "valid";
+                    case Reading.Stale st -> "stale";
+                    case Reading.WriterStuck w -> "writer-stuck";
+                });
+        Long wallNs = switch (r) {
+            case Reading.Valid v -> v.wallTimeNs();
+            case Reading.Stale st -> st.unvouchedWallTimeNs();
+            case Reading.WriterStuck w -> null;
+        };
+        // A stale page's time is what it would say, not vouched for by a running daemon.
+        f.put("time", wallNs == null ? null : instantOf(wallNs).toString());
+        f.put("wall_time_ns", wallNs);
+        f.put("message", r instanceof Reading.Valid ? null : r.toString());
+        f.put("stale_after_ms", page.staleAfter().toMillis());
+        if (s != null) {
+            f.put("generation", s.stepGeneration());
+            f.put("clock_status", s.clockStatus().name().toLowerCase(Locale.ROOT));
+            f.put("synchronised", s.synchronised());
+            f.put("max_error_ns", s.maxErrorNs().isPresent() ? s.maxErrorNs().getAsLong() : null);
+            f.put("est_error_ns", s.estErrorNs().isPresent() ? s.estErrorNs().getAsLong() : null);
+            f.put(
+                    "tai_offset_s",
+                    s.taiOffsetSec().isPresent() ? s.taiOffsetSec().getAsInt() : null);
+            f.put("leap", s.leap().name().toLowerCase(Locale.ROOT));
+            f.put("offset_s", s.timeOffsetSec());
+            f.put(
+                    "last_push",
+                    s.lastPushReason() == null ? null : s.lastPushReason().label());
+            f.put("heartbeat_age_ms", s.heartbeatAge().toMillis());
+            f.put("heartbeat_period_ms", s.heartbeatPeriod().toMillis());
+            f.put("writer_pid", s.writerPid());
+        }
+        return f;
+    }
+
+    private static Instant instantOf(long ns) {
+        return Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L));
+    }
+
+    private void printHealthChange(DomainName name, WallclockPage page, Reading r, Health now, PrintWriter out) {
+        String event = switch (now) {
+            case VALID -> "recovered";
+            case STALE -> "stale";
+            case WRITER_STUCK -> "writer-stuck";
+        };
+        if (json) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("event", event);
+            PageStatus s;
+            try {
+                s = page.status();
+            } catch (WallclockUnavailableException e) {
+                s = null;
+            }
+            fields.putAll(readingFields(name, page, r, s));
+            emit(out, JsonLines.of(fields));
+            return;
+        }
+        String line = switch (r) {
+            case Reading.Valid v ->
+                v.instant() + " recovered: daemon heartbeat " + heartbeatAgeMs(page) + " ms old (limit "
+                        + page.staleAfter().toMillis() + " ms)";
+            case Reading.Stale st -> instantOf(st.unvouchedWallTimeNs()) + " stale: " + st;
+            case Reading.WriterStuck w -> "unavailable writer-stuck: " + w;
+        };
+        emit(out, line);
+    }
+
+    private static String heartbeatAgeMs(WallclockPage page) {
+        try {
+            return Long.toString(page.status().heartbeatAge().toMillis());
+        } catch (WallclockUnavailableException e) {
+            return "?";
+        }
+    }
+
+    private void printStep(DomainName name, WallclockPage page, StepEvent e, PrintWriter out) {
+        Reading r = page.read();
+        String when = r instanceof Reading.Valid v ? v.instant().toString() : "unavailable";
+        String reason = e.reason() == null ? "unknown" : e.reason().label();
+        if (json) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("event", "step");
+            fields.put("domain", name.toString());
+            fields.put("time", r instanceof Reading.Valid v ? v.instant().toString() : null);
+            fields.put("generation", e.generation());
+            fields.put("previous_generation", e.previousGeneration());
+            fields.put("change_ns", e.wallclockChangeNs());
+            fields.put("reason", reason);
+            emit(out, JsonLines.of(fields));
+            return;
+        }
+        emit(
+                out,
+                when + " step generation=" + e.generation() + " previous=" + e.previousGeneration() + " change="
+                        + e.wallclockChangeNs() + "ns reason=" + reason);
+    }
+
+    private static void emit(PrintWriter out, String line) {
         synchronized (out) {
-            out.println(when + " step generation=" + e.generation() + " previous=" + e.previousGeneration()
-                    + " change=" + e.wallclockChangeNs() + "ns reason="
-                    + (e.reason() == null ? "unknown" : e.reason().label()));
+            out.println(line);
             out.flush();
         }
     }
 
     static String describe(PageStatus s) {
         StringBuilder b = new StringBuilder();
-        b.append("status=").append(s.clockStatus().name().toLowerCase(java.util.Locale.ROOT));
+        b.append("status=").append(s.clockStatus().name().toLowerCase(Locale.ROOT));
         s.maxErrorNs().ifPresent(v -> b.append(" maxerror=").append(v / 1000).append("us"));
         s.estErrorNs().ifPresent(v -> b.append(" esterror=").append(v / 1000).append("us"));
         s.taiOffsetSec().ifPresent(v -> b.append(" tai=").append(v).append("s"));
-        b.append(" leap=").append(s.leap().name().toLowerCase(java.util.Locale.ROOT));
+        b.append(" leap=").append(s.leap().name().toLowerCase(Locale.ROOT));
         b.append(" offset=").append(s.timeOffsetSec()).append("s");
         b.append(" last-push=")
                 .append(

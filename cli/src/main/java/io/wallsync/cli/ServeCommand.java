@@ -1,6 +1,5 @@
 package io.wallsync.cli;
 
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.wallsync.adapters.linux.ClockStepWatcher;
 import io.wallsync.adapters.linux.LinuxHostClock;
 import io.wallsync.adapters.linux.MonotonicClocks;
@@ -17,6 +16,7 @@ import io.wallsync.daemon.AccessPolicy;
 import io.wallsync.daemon.ControlProtocol;
 import io.wallsync.daemon.ControlServer;
 import io.wallsync.daemon.DomainSpec;
+import io.wallsync.daemon.MetricsHttpServer;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import io.wallsync.daemon.ServeMetrics;
@@ -62,7 +62,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--domain",
             paramLabel = "NAME[:OFFSET_S]",
-            description = "A domain and its wall clock offset in seconds (repeatable; default: one domain 'host').")
+            description = "A domain and its wall clock offset in whole seconds, -2147483648..2147483647 (the page's"
+                    + " s32 time_offset_sec; repeatable; default: one domain 'host').")
     List<String> domains = new ArrayList<>();
 
     @Option(
@@ -110,6 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<DomainSpec> specs = new ArrayList<>();
+        AccessPolicy policy;
         try {
             Set<DomainName> seen = new HashSet<>();
             for (String d : domains) {
@@ -130,6 +132,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (heartbeat.toMillis() < 1) {
                 throw new IllegalArgumentException("--heartbeat must be at least 1ms");
             }
+            policy = AccessPolicy.checked(Optional.ofNullable(controlGroup));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -171,16 +174,18 @@ public final class ServeCommand implements Callable<Integer> {
         log.accept("serving " + specs.size() + " domain(s) in " + pageDir + ", period " + period + ", heartbeat "
                 + heartbeat);
 
-        HTTPServer http = metricsPort == null ? null : metrics.serve(metricsPort);
-        if (http != null) {
-            log.accept("metrics on http://127.0.0.1:" + http.getPort() + "/metrics");
+        MetricsHttpServer http;
+        ControlServer control;
+        try {
+            http = metricsPort == null ? null : metrics.serve(metricsPort, log);
+            control = noControl ? null : ControlServer.start(pageDir, new ControlProtocol(daemon, policy), log);
+        } catch (java.io.IOException | RuntimeException e) {
+            daemon.close(); // a bind error (it names the port or path and the cause) ends serve: exit 1
+            throw e;
         }
-        ControlServer control = noControl
-                ? null
-                : ControlServer.start(
-                        pageDir,
-                        new ControlProtocol(daemon, AccessPolicy.rootOr(Optional.ofNullable(controlGroup))),
-                        log);
+        if (http != null) {
+            log.accept("metrics on http://127.0.0.1:" + http.port() + "/metrics");
+        }
         if (control != null) {
             log.accept("control socket " + control.socketPath());
         }
@@ -234,7 +239,7 @@ public final class ServeCommand implements Callable<Integer> {
     private static void shutdown(
             ServeDaemon daemon,
             ControlServer control,
-            HTTPServer http,
+            MetricsHttpServer http,
             ClockStepWatcher watcher,
             HostClock host,
             java.util.function.Consumer<String> log) {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             ReadCommand.class,
             ControlCommand.class,
-            NtpCommand.class
+            NtpCommand.class,
+            VmCommand.class
         })
 public final class WallsyncCommand implements Runnable {
     @CommandLine.Spec

@@ -14,8 +14,6 @@ import io.wallsync.daemon.DomainSpec;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -224,31 +221,14 @@ class ServeReadCommandTest {
             // The watcher's output is watched as it grows (StringWriter is synchronised), so each
             // change is made only after the watcher has shown the one before: no sleeps that a
             // loaded machine could outlast.
-            StringWriter watchOut = new StringWriter();
-            StringWriter watchErr = new StringWriter();
-            CompletableFuture<Integer> watch = CompletableFuture.supplyAsync(() -> {
-                var cl = WallsyncCommand.commandLine();
-                cl.setOut(new PrintWriter(watchOut, true));
-                cl.setErr(new PrintWriter(watchErr, true));
-                return cl.execute(
-                        "read",
-                        "--dir",
-                        dir.toString(),
-                        "--domain",
-                        "web",
-                        "--watch",
-                        "--steps",
-                        "2",
-                        "--poll",
-                        "10ms");
-            });
-            awaitOutput(watchOut, "generation=1", watch);
+            CommandRunner.Running watch = CommandRunner.start(
+                    "read", "--dir", dir.toString(), "--domain", "web", "--watch", "--steps", "2", "--poll", "10ms");
+            watch.awaitOutput("generation=1");
             offsetNs.addAndGet(-60_000_000_000L); // the host clock goes back a minute
             daemon.clockWasSet();
-            awaitOutput(watchOut, "step generation=2", watch);
+            watch.awaitOutput("step generation=2");
             daemon.call(p -> p.setTimeOffset(new DomainName("web"), 3600));
-            CommandRunner r =
-                    new CommandRunner(watch.get(30, TimeUnit.SECONDS), watchOut.toString(), watchErr.toString());
+            CommandRunner r = watch.finish();
             assertThat(r.exitCode()).as(r.err()).isZero();
             String[] lines = r.out().strip().split("\n");
             assertThat(lines).hasSize(3);
@@ -300,7 +280,7 @@ class ServeReadCommandTest {
      * An unsynchronised host whose CLOCK_REALTIME is System.nanoTime (the readers' monotonic clock)
      * plus {@code offsetNs}: a test steps the clock by changing the offset.
      */
-    private static HostClock unsyncedHostAt(AtomicLong offsetNs) {
+    static HostClock unsyncedHostAt(AtomicLong offsetNs) {
         return new HostClock() {
             @Override
             public long realtimeNs() {
@@ -312,18 +292,6 @@ class ServeReadCommandTest {
                 return new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE);
             }
         };
-    }
-
-    /** Waits (up to 30 s) until {@code out} contains {@code text}; fails early if the command ended. */
-    private static void awaitOutput(StringWriter out, String text, CompletableFuture<Integer> command)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!out.toString().contains(text)) {
-            if (command.isDone() || System.nanoTime() > deadline) {
-                throw new AssertionError("read --watch did not print '" + text + "'; it printed:\n" + out);
-            }
-            Thread.sleep(5);
-        }
     }
 
     private static String awaitLog(Path log, Pattern pattern) throws IOException, InterruptedException {

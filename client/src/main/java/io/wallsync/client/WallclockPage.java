@@ -1,19 +1,21 @@
 package io.wallsync.client;
 
-import static io.wallsync.core.page.PageExtensionLayout.*;
+import static io.wallsync.core.page.PageExtensionLayout.LAYOUT_VERSION;
+import static io.wallsync.core.page.PageExtensionLayout.MAGIC;
+import static io.wallsync.core.page.PageExtensionLayout.PAGE_SIZE;
 
-import io.wallsync.core.page.ClockStatus;
-import io.wallsync.core.page.PageLeapIndicator;
-import io.wallsync.core.page.PushReason;
+import io.wallsync.core.abi.SeqlockRetry;
+import io.wallsync.core.page.ExtensionFields;
+import io.wallsync.core.page.ExtensionReading;
+import io.wallsync.core.page.PageExtension;
 import io.wallsync.core.port.MonotonicClock;
-import io.wallsync.core.xen.SharedInfoLayout;
+import io.wallsync.core.xen.SharedInfo;
+import io.wallsync.core.xen.WallclockReading;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -24,14 +26,16 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Reads a wallsync page (see {@link io.wallsync.core.page.PageExtensionLayout}) mapped read-only:
  * wall time = wc (Xen wc_sec_hi:wc_sec, wc_nsec) + CLOCK_MONOTONIC, with no system call beyond the
  * monotonic clock ({@link System#nanoTime()}, which is clock_gettime(CLOCK_MONOTONIC) on Linux).
+ *
+ * <p>The seqlock readers are the core codecs' ({@link SharedInfo#readWallclock(SeqlockRetry)} for
+ * wc_*, {@link PageExtension#read} for the extension): this class adds only the bounded wait in
+ * real time, the heartbeat check and the step listeners.
  *
  * <p>Reads never hang and never return a torn or silently stale time: a seqlock that stays odd
  * longer than {@link ReaderOptions#maxWriterWait()} gives {@link Reading.WriterStuck}; a daemon
@@ -43,18 +47,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * that calls {@link #pollSteps()} (or the {@link #watchSteps} thread).
  */
 public final class WallclockPage implements InstantSource, AutoCloseable {
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = U32.varHandle();
-    private static final VarHandle LONG = U64.varHandle();
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /** Spins between two looks at the clock while waiting for an odd seqlock. */
     private static final int SPINS_PER_CLOCK_CHECK = 256;
 
     private final Path path;
     private final Arena arena;
-    private final MemorySegment page;
+    private final SharedInfo sharedInfo;
+    private final PageExtension extension;
     private final MonotonicClock monotonic;
     private final long staleAfterNs;
     private final long maxWriterWaitNs;
@@ -66,12 +66,12 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
     private WallclockPage(Path path, Arena arena, MemorySegment page, MonotonicClock monotonic, ReaderOptions options) {
         this.path = path;
         this.arena = arena;
-        this.page = page;
+        this.sharedInfo = new SharedInfo(page);
+        this.extension = new PageExtension(page);
         this.monotonic = monotonic;
-        int periodMs = (int) INT.getAcquire(page, (long) HEARTBEAT_PERIOD_MS_OFFSET);
         this.staleAfterNs = options.staleAfter() != null
                 ? options.staleAfter().toNanos()
-                : Math.max(1_000_000_000L, 3L * Integer.toUnsignedLong(periodMs) * 1_000_000L);
+                : Math.max(1_000_000_000L, 3L * extension.heartbeatPeriodMs() * 1_000_000L);
         this.maxWriterWaitNs = options.maxWriterWait().toNanos();
     }
 
@@ -93,6 +93,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
     public static WallclockPage open(Path path, ReaderOptions options, MonotonicClock monotonic) throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(monotonic, "monotonic");
+        requireRegularFile(path);
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -100,12 +101,13 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
                 throw new PageFormatException(path + " has " + size + " bytes; a wallsync page has " + PAGE_SIZE);
             }
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, PAGE_SIZE, arena);
-            int magic = (int) INT.getAcquire(seg, (long) MAGIC_OFFSET);
+            PageExtension header = new PageExtension(seg);
+            int magic = header.magic();
             if (magic != MAGIC) {
                 throw new PageFormatException(String.format(
                         "%s: magic is 0x%08x, expected 0x%08x (\"WYNC\"); not a wallsync page", path, magic, MAGIC));
             }
-            int version = Short.toUnsignedInt(seg.get(U16, LAYOUT_VERSION_OFFSET));
+            int version = header.layoutVersion();
             if (version != LAYOUT_VERSION) {
                 throw new PageFormatException(
                         path + ": layout version " + version + ", this reader understands " + LAYOUT_VERSION);
@@ -114,6 +116,30 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses anything but a regular file before opening it: open(2) of a FIFO for reading blocks
+     * until a writer appears, and a directory or a device is no page. (Symbolic links are followed.)
+     *
+     * @throws PageFormatException naming the kind of file found
+     */
+    static void requireRegularFile(Path path) throws IOException {
+        // st_mode's file type bits (S_IFMT, include/uapi/linux/stat.h).
+        int mode = (int) Files.getAttribute(path, "unix:mode");
+        String kind = switch (mode & 0170000) {
+            case 0100000 -> null; // S_IFREG
+            case 0040000 -> "a directory";
+            case 0010000 -> "a FIFO (named pipe)";
+            case 0020000 -> "a character device";
+            case 0060000 -> "a block device";
+            case 0140000 -> "a socket";
+            default -> String.format("a file of type 0%o", mode & 0170000);
+        };
+        if (kind != null) {
+            throw new PageFormatException(path + " is " + kind + ", not a wallsync page (a regular file of at least "
+                    + PAGE_SIZE + " bytes written by wallsync serve)");
         }
     }
 
@@ -129,7 +155,12 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
             throw new PageFormatException(
                     "segment has " + page.byteSize() + " bytes; a wallsync page has " + PAGE_SIZE);
         }
-        int magic = (int) INT.getAcquire(page, (long) MAGIC_OFFSET);
+        int magic;
+        try {
+            magic = new PageExtension(page).magic();
+        } catch (IllegalArgumentException e) {
+            throw new PageFormatException(e.getMessage());
+        }
         if (magic != MAGIC) {
             throw new PageFormatException(
                     String.format("magic is 0x%08x, expected 0x%08x (\"WYNC\"); not a wallsync page", magic, MAGIC));
@@ -143,6 +174,11 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         return reader;
     }
 
+    /** How old the heartbeat may be before a read is {@link Reading.Stale}. */
+    public Duration staleAfter() {
+        return Duration.ofNanos(staleAfterNs);
+    }
+
     /** The mapped file, or null for a {@link #wrap wrapped} segment. */
     public Path path() {
         return path;
@@ -150,67 +186,83 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
 
     /** One read as a value: {@link Reading.Valid}, {@link Reading.Stale} or {@link Reading.WriterStuck}. */
     public Reading read() {
-        long startNs = 0;
-        int spins = 0;
-        int version;
-        while (true) {
-            version = (int) INT.getAcquire(page, (long) SharedInfoLayout.WC_VERSION_OFFSET);
-            if ((version & 1) == 0) {
-                // Xen reader (and pvclock_read_wallclock): fields after the acquire of an even version...
-                int secLo = page.get(U32, SharedInfoLayout.WC_SEC_OFFSET);
-                int nsec = page.get(U32, SharedInfoLayout.WC_NSEC_OFFSET);
-                int secHi = page.get(U32, SharedInfoLayout.WC_SEC_HI_OFFSET);
-                // ...and the re-read of the version after them: loadLoadFence forbids the field loads
-                // above from being satisfied after the version load below (StampedLock.validate).
-                VarHandle.loadLoadFence();
-                if ((int) INT.get(page, (long) SharedInfoLayout.WC_VERSION_OFFSET) == version) {
-                    long nowNs = monotonic.nanos();
-                    long wcSeconds = ((long) secHi << 32) | Integer.toUnsignedLong(secLo);
-                    long wallNs = wcSeconds * NANOS_PER_SECOND + Integer.toUnsignedLong(nsec) + nowNs;
-                    long heartbeatNs = (long) LONG.getAcquire(page, (long) HEARTBEAT_MONOTONIC_NS_OFFSET);
-                    long ageNs = nowNs - heartbeatNs;
-                    if (ageNs > staleAfterNs) {
-                        return new Reading.Stale(
-                                Duration.ofNanos(ageNs), Duration.ofNanos(staleAfterNs), wallNs, nowNs);
-                    }
-                    return new Reading.Valid(wallNs, nowNs, version);
-                }
-            }
-            Reading stuck = spinOrGiveUp(++spins, startNs, "wc_version", version);
-            if (stuck != null) {
-                return stuck;
-            }
-            if (spins == SPINS_PER_CLOCK_CHECK) {
-                startNs = System.nanoTime();
-            }
+        // One attempt first: the common case allocates neither a wait policy nor a reading.
+        if (sharedInfo.readWallclock(SeqlockRetry.ONCE) instanceof WallclockReading.Value v) {
+            return reading(v);
         }
+        BoundedWait wait = new BoundedWait(maxWriterWaitNs);
+        return switch (sharedInfo.readWallclock(wait)) {
+            case WallclockReading.Value v -> reading(v);
+            case WallclockReading.Failed f -> new Reading.WriterStuck("wc_version", f.lastVersion(), wait.waited());
+        };
     }
 
-    private Reading spinOrGiveUp(int spins, long startNs, String lock, int version) {
-        if (spins < SPINS_PER_CLOCK_CHECK || spins % SPINS_PER_CLOCK_CHECK != 0) {
-            Thread.onSpinWait();
-            return null;
+    private Reading reading(WallclockReading.Value v) {
+        long nowNs = monotonic.nanos();
+        long wallNs = wallNs(v, nowNs);
+        long ageNs = nowNs - extension.heartbeatMonotonicNs();
+        return ageNs > staleAfterNs
+                ? new Reading.Stale(Duration.ofNanos(ageNs), Duration.ofNanos(staleAfterNs), wallNs, nowNs)
+                : new Reading.Valid(wallNs, nowNs, v.version());
+    }
+
+    /**
+     * The wait of a reader that finds a seqlock odd or changing: spin briefly, then yield, and give
+     * up once {@code maxWaitNs} of real time (not the injected clock: a frozen or broken clock must
+     * not make a reader wait forever) have passed since the first {@value #SPINS_PER_CLOCK_CHECK}
+     * spins.
+     */
+    private static final class BoundedWait implements SeqlockRetry {
+        private final long maxWaitNs;
+        private long startNs;
+        private long waitedNs;
+
+        BoundedWait(long maxWaitNs) {
+            this.maxWaitNs = maxWaitNs;
         }
-        if (spins == SPINS_PER_CLOCK_CHECK) {
-            return null; // the caller starts the clock now
+
+        @Override
+        public boolean again(int failedAttempts, int version) {
+            if (failedAttempts < SPINS_PER_CLOCK_CHECK || failedAttempts % SPINS_PER_CLOCK_CHECK != 0) {
+                Thread.onSpinWait();
+                return true;
+            }
+            if (failedAttempts == SPINS_PER_CLOCK_CHECK) {
+                startNs = System.nanoTime();
+                return true;
+            }
+            waitedNs = System.nanoTime() - startNs;
+            if (waitedNs > maxWaitNs) {
+                return false;
+            }
+            Thread.yield();
+            return true;
         }
-        // Real elapsed time, not the injected clock: a frozen or broken clock must not make a
-        // reader wait forever.
-        long waitedNs = System.nanoTime() - startNs;
-        if (waitedNs > maxWriterWaitNs) {
-            return new Reading.WriterStuck(lock, version, Duration.ofNanos(waitedNs));
+
+        Duration waited() {
+            return Duration.ofNanos(waitedNs);
         }
-        Thread.yield();
-        return null;
     }
 
     /** Wall time in nanoseconds since the epoch; the fast path of {@link #instant()}. */
     public long wallTimeNs() {
+        // The common case without any Reading: small enough for the JIT to inline whole, so a
+        // read allocates nothing. Anything else (odd version, stale heartbeat) goes through read().
+        if (sharedInfo.readWallclock(SeqlockRetry.ONCE) instanceof WallclockReading.Value v) {
+            long nowNs = monotonic.nanos();
+            if (nowNs - extension.heartbeatMonotonicNs() <= staleAfterNs) {
+                return wallNs(v, nowNs);
+            }
+        }
         Reading r = read();
         if (r instanceof Reading.Valid v) {
             return v.wallTimeNs();
         }
         throw new WallclockUnavailableException(r);
+    }
+
+    private static long wallNs(WallclockReading.Value v, long nowNs) {
+        return v.seconds() * NANOS_PER_SECOND + Integer.toUnsignedLong(v.nanos()) + nowNs;
     }
 
     @Override
@@ -255,50 +307,26 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
      * @throws WallclockUnavailableException if seq_count stays odd past the bounded wait
      */
     public PageStatus status() {
-        long startNs = 0;
-        int spins = 0;
-        while (true) {
-            int seq = (int) INT.getAcquire(page, (long) SEQ_COUNT_OFFSET);
-            if ((seq & 1) == 0) {
-                int clockStatus = Byte.toUnsignedInt(page.get(ValueLayout.JAVA_BYTE, CLOCK_STATUS_OFFSET));
-                int leap = Byte.toUnsignedInt(page.get(ValueLayout.JAVA_BYTE, LEAP_INDICATOR_OFFSET));
-                short tai = page.get(U16, TAI_OFFSET_SEC_OFFSET);
-                long generation = page.get(U64, DISRUPTION_MARKER_OFFSET);
-                long flags = page.get(U64, FLAGS_OFFSET);
-                long estErr = page.get(U64, TIME_ESTERROR_NANOSEC_OFFSET);
-                long maxErr = page.get(U64, TIME_MAXERROR_NANOSEC_OFFSET);
-                long lastPush = page.get(U64, LAST_PUSH_MONOTONIC_NS_OFFSET);
-                int reason = page.get(U32, LAST_PUSH_REASON_OFFSET);
-                int offset = page.get(U32, TIME_OFFSET_SEC_OFFSET);
-                // Field loads must not move after the seq_count re-read below.
-                VarHandle.loadLoadFence();
-                if ((int) INT.get(page, (long) SEQ_COUNT_OFFSET) == seq) {
-                    long heartbeat = (long) LONG.getAcquire(page, (long) HEARTBEAT_MONOTONIC_NS_OFFSET);
-                    int periodMs = (int) INT.getAcquire(page, (long) HEARTBEAT_PERIOD_MS_OFFSET);
-                    int pid = (int) INT.getAcquire(page, (long) WRITER_PID_OFFSET);
-                    return new PageStatus(
-                            ClockStatus.ofCode(clockStatus),
-                            PageLeapIndicator.ofCode(leap),
-                            (flags & FLAG_TAI_OFFSET_VALID) != 0 ? OptionalInt.of(tai) : OptionalInt.empty(),
-                            generation,
-                            (flags & FLAG_TIME_ESTERROR_VALID) != 0 ? OptionalLong.of(estErr) : OptionalLong.empty(),
-                            (flags & FLAG_TIME_MAXERROR_VALID) != 0 ? OptionalLong.of(maxErr) : OptionalLong.empty(),
-                            lastPush,
-                            PushReason.ofCode(reason),
-                            offset,
-                            Duration.ofNanos(monotonic.nanos() - heartbeat),
-                            Duration.ofMillis(Integer.toUnsignedLong(periodMs)),
-                            Integer.toUnsignedLong(pid));
-                }
-            }
-            Reading stuck = spinOrGiveUp(++spins, startNs, "seq_count", seq);
-            if (stuck != null) {
-                throw new WallclockUnavailableException(stuck);
-            }
-            if (spins == SPINS_PER_CLOCK_CHECK) {
-                startNs = System.nanoTime();
-            }
-        }
+        BoundedWait wait = new BoundedWait(maxWriterWaitNs);
+        return switch (extension.read(wait)) {
+            case ExtensionReading.Value(ExtensionFields f, int seq) ->
+                new PageStatus(
+                        f.status(),
+                        f.leap(),
+                        f.taiOffset(),
+                        f.disruptionMarker(),
+                        f.estErrorNs(),
+                        f.maxErrorNs(),
+                        f.lastPushMonotonicNs(),
+                        f.reason(),
+                        f.timeOffsetSec(),
+                        Duration.ofNanos(monotonic.nanos() - extension.heartbeatMonotonicNs()),
+                        Duration.ofMillis(extension.heartbeatPeriodMs()),
+                        extension.writerPid());
+            case ExtensionReading.Failed failed ->
+                throw new WallclockUnavailableException(
+                        new Reading.WriterStuck("seq_count", failed.lastSeqCount(), wait.waited()));
+        };
     }
 
     /** Registers a listener for step generation changes; the returned handle removes it. */

@@ -29,6 +29,31 @@ class WallclockPageTest {
     }
 
     @Test
+    void nonRegularFilesAreRefusedBeforeOpenNamingWhatTheyAre() throws Exception {
+        Path fifo = tmp.resolve("fifo.page");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        // open(2) of a FIFO for reading would block until a writer came: bounded, this must not hang.
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                Duration.ofSeconds(20),
+                () -> assertThatThrownBy(() -> WallclockPage.open(fifo))
+                        .isInstanceOf(PageFormatException.class)
+                        .hasMessage(
+                                fifo + " is a FIFO (named pipe), not a wallsync page (a regular file of at least 4096"
+                                        + " bytes written by wallsync serve)"));
+        assertThatThrownBy(() -> WallclockPage.open(tmp))
+                .isInstanceOf(PageFormatException.class)
+                .hasMessageStartingWith(tmp + " is a directory, not a wallsync page");
+        assertThatThrownBy(() -> WallclockPage.open(Path.of("/dev/zero")))
+                .hasMessageStartingWith("/dev/zero is a character device, not a wallsync page");
+        Path link = Files.createSymbolicLink(tmp.resolve("null.page"), Path.of("/dev/null"));
+        assertThatThrownBy(() -> WallclockPage.open(link))
+                .hasMessageStartingWith(link + " is a character device, not a wallsync page");
+        assertThatThrownBy(() -> WallclockPage.open(tmp.resolve("absent.page")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
+
+    @Test
     void wallTimeIsWcPlusMonotonic() throws IOException {
         try (HandWrittenPage p = new HandWrittenPage(tmp.resolve("web.page"))) {
             // W = 1_700_000_000.250000000; monotonic = 5 s  =>  wall = 1_700_000_005.250000000.

@@ -1,10 +1,10 @@
 package io.wallsync.daemon;
 
+import io.wallsync.adapters.linux.UnixStreamSockets.PeerCredentials;
 import io.wallsync.adapters.page.DomainName;
 import java.io.IOException;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
-import jdk.net.UnixDomainPrincipal;
 
 /**
  * The control socket's line protocol. One request per line, one answer line starting with
@@ -31,8 +31,30 @@ public final class ControlProtocol {
         this.policy = policy;
     }
 
+    /**
+     * One answer line and what it was.
+     *
+     * @param text the line sent back (without the newline)
+     * @param request the parsed request, or null when the line did not parse
+     * @param refused whether the policy refused the change ({@link AccessPolicy#refusal})
+     */
+    public record Answer(String text, ControlRequest request, boolean refused) {
+        public boolean ok() {
+            return text.startsWith("ok");
+        }
+    }
+
+    public AccessPolicy policy() {
+        return policy;
+    }
+
     /** Answers one request line from {@code peer}. */
-    public String answer(String line, UnixDomainPrincipal peer) {
+    public String answer(String line, PeerCredentials peer) {
+        return respond(line, peer).text();
+    }
+
+    /** Answers one request line from {@code peer}, saying whether it was refused. */
+    public Answer respond(String line, PeerCredentials peer) {
         ControlRequest request;
         try {
             request = ControlRequest.parse(line);
@@ -43,17 +65,21 @@ public final class ControlProtocol {
             if (ControlRequest.CHANGE_VERBS.contains(verb) && !e.getMessage().startsWith("usage:")) {
                 String refusal = policy.refusal(peer, line.trim());
                 if (refusal != null) {
-                    return "error " + refusal;
+                    return new Answer("error " + refusal, null, true);
                 }
             }
-            return "error " + e.getMessage();
+            return new Answer("error " + e.getMessage(), null, false);
         }
         if (request.isChange()) {
             String refusal = policy.refusal(peer, line.trim());
             if (refusal != null) {
-                return "error " + refusal;
+                return new Answer("error " + refusal, request, true);
             }
         }
+        return new Answer(perform(request), request, false);
+    }
+
+    private String perform(ControlRequest request) {
         try {
             return switch (request) {
                 case ControlRequest.ListDomains l ->

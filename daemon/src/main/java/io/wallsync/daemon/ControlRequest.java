@@ -1,6 +1,7 @@
 package io.wallsync.daemon;
 
 import io.wallsync.adapters.page.DomainName;
+import io.wallsync.core.page.TimeOffsetSeconds;
 import java.util.List;
 import java.util.Set;
 
@@ -21,7 +22,11 @@ public sealed interface ControlRequest {
     record GetOffset(DomainName name) implements ControlRequest {}
 
     /** {@code set-offset NAME OFFSET_S}: a change (root or the control group). */
-    record SetOffset(DomainName name, long timeOffsetSeconds) implements ControlRequest {}
+    record SetOffset(DomainName name, long timeOffsetSeconds) implements ControlRequest {
+        public SetOffset {
+            TimeOffsetSeconds.of(timeOffsetSeconds);
+        }
+    }
 
     /** {@code add NAME [OFFSET_S]}: a change. */
     record Add(DomainSpec spec) implements ControlRequest {}
@@ -59,9 +64,7 @@ public sealed interface ControlRequest {
             }
             case "set-offset" -> {
                 expectArgs(words, 2, "set-offset NAME OFFSET_S");
-                long offset = seconds(words.get(2));
-                DomainSpec.checkOffset(offset);
-                yield new SetOffset(new DomainName(words.get(1)), offset);
+                yield new SetOffset(new DomainName(words.get(1)), seconds(words.get(2)));
             }
             case "add" -> {
                 if (words.size() != 2 && words.size() != 3) {
@@ -86,11 +89,8 @@ public sealed interface ControlRequest {
         }
     }
 
+    /** An offset within the page's s32 time_offset_sec, or the one range message of TimeOffsetSeconds. */
     private static long seconds(String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("offset '" + text + "' is not a whole number of seconds");
-        }
+        return TimeOffsetSeconds.parse(text).seconds();
     }
 }

@@ -1,25 +1,21 @@
 package io.wallsync.daemon;
 
 import io.wallsync.adapters.page.DomainName;
+import io.wallsync.core.page.TimeOffsetSeconds;
 
 /**
  * A domain as named on the command line: {@code NAME} or {@code NAME:OFFSET_S}, where OFFSET_S is
  * the domain's wall clock offset in whole seconds (may be negative), like Xen's per-domain
- * time_offset.
+ * time_offset, within the s32 range of the page's time_offset_sec ({@link TimeOffsetSeconds}).
  */
 public record DomainSpec(DomainName name, long timeOffsetSeconds) {
-    /** Largest accepted |offset|: 100 years, far inside what wc_sec_hi:wc_sec can hold. */
-    public static final long MAX_OFFSET_SECONDS = 100L * 366 * 86_400;
-
     public DomainSpec {
-        checkOffset(timeOffsetSeconds);
+        TimeOffsetSeconds.of(timeOffsetSeconds);
     }
 
-    public static void checkOffset(long timeOffsetSeconds) {
-        if (Math.abs(timeOffsetSeconds) > MAX_OFFSET_SECONDS) {
-            throw new IllegalArgumentException("time offset " + timeOffsetSeconds + " s out of range: expected -"
-                    + MAX_OFFSET_SECONDS + ".." + MAX_OFFSET_SECONDS);
-        }
+    /** The offset as the page carries it. */
+    public TimeOffsetSeconds timeOffset() {
+        return TimeOffsetSeconds.of(timeOffsetSeconds);
     }
 
     /** Parses {@code NAME} or {@code NAME:OFFSET_S}. */
@@ -28,14 +24,12 @@ public record DomainSpec(DomainName name, long timeOffsetSeconds) {
         if (colon < 0) {
             return new DomainSpec(new DomainName(text), 0);
         }
-        String offset = text.substring(colon + 1);
-        long seconds;
+        TimeOffsetSeconds offset;
         try {
-            seconds = Long.parseLong(offset);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "invalid domain '" + text + "': offset '" + offset + "' is not a whole number of seconds");
+            offset = TimeOffsetSeconds.parse(text.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid domain '" + text + "': " + e.getMessage(), e);
         }
-        return new DomainSpec(new DomainName(text.substring(0, colon)), seconds);
+        return new DomainSpec(new DomainName(text.substring(0, colon)), offset.seconds());
     }
 }

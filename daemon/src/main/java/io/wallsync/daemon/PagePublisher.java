@@ -8,9 +8,9 @@ import io.wallsync.core.dom0.Dom0SyncAgent;
 import io.wallsync.core.dom0.PushRecord;
 import io.wallsync.core.dom0.SyncPolicy;
 import io.wallsync.core.page.ClockStatus;
-import io.wallsync.core.page.PageExtensionLayout;
 import io.wallsync.core.page.PageLeapIndicator;
 import io.wallsync.core.page.PushReason;
+import io.wallsync.core.page.TimeOffsetSeconds;
 import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
@@ -19,8 +19,6 @@ import io.wallsync.core.xen.Domain;
 import io.wallsync.core.xen.DomainKind;
 import io.wallsync.core.xen.Hypervisor;
 import java.io.IOException;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +66,7 @@ public final class PagePublisher implements AutoCloseable {
         }
     }
 
-    /** What the daemon knows about one domain. */
+    /** What the daemon knows about one domain; the offset is the one its page publishes. */
     public record DomainInfo(DomainName name, int domainId, long timeOffsetSeconds, long stepGeneration, Path page) {}
 
     /**
@@ -120,13 +118,7 @@ public final class PagePublisher implements AutoCloseable {
         try {
             PageWriter writer = new PageWriter(file.segment());
             // A reused page keeps counting generations: readers holding the old value see a change.
-            long generation = file.reused()
-                    ? file.segment()
-                                    .get(
-                                            ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN),
-                                            PageExtensionLayout.DISRUPTION_MARKER_OFFSET)
-                            + 1
-                    : 1;
+            long generation = file.reused() ? writer.extension().disruptionMarker() + 1 : 1;
             boolean repaired = writer.initialise(writerPid, heartbeatPeriodMs);
             Domain domain = hypervisor.createDomain(DomainKind.PV, spec.timeOffsetSeconds(), file.segment());
             Page page = new Page(domain, file, writer, generation);
@@ -159,9 +151,15 @@ public final class PagePublisher implements AutoCloseable {
         return true;
     }
 
+    /** The domain's offset as its page publishes it (time_offset_sec read back through the codec). */
     public OptionalLong timeOffsetSeconds(DomainName name) {
         Page page = pages.get(name);
-        return page == null ? OptionalLong.empty() : OptionalLong.of(page.domain.timeOffsetSeconds());
+        return page == null ? OptionalLong.empty() : OptionalLong.of(publishedOffset(page));
+    }
+
+    private static long publishedOffset(Page page) {
+        // The push thread is the page's only writer: a plain read of its own last store.
+        return page.writer.extension().timeOffsetSec();
     }
 
     /**
@@ -171,7 +169,7 @@ public final class PagePublisher implements AutoCloseable {
      * @return false if there is no such domain
      */
     public boolean setTimeOffset(DomainName name, long timeOffsetSeconds) {
-        DomainSpec.checkOffset(timeOffsetSeconds);
+        TimeOffsetSeconds.of(timeOffsetSeconds);
         Page page = pages.get(name);
         if (page == null) {
             return false;
@@ -247,7 +245,7 @@ public final class PagePublisher implements AutoCloseable {
                 Math.multiplyExact(sync.maxErrorUs(), 1000L),
                 pushMonotonicNs,
                 reason,
-                (int) page.domain.timeOffsetSeconds());
+                TimeOffsetSeconds.of(page.domain.timeOffsetSeconds()).seconds());
     }
 
     /** The core's pending leap second in vmclock's leap_indicator vocabulary. */
@@ -281,8 +279,8 @@ public final class PagePublisher implements AutoCloseable {
 
     public List<DomainInfo> domains() {
         List<DomainInfo> out = new ArrayList<>();
-        pages.forEach((name, p) -> out.add(
-                new DomainInfo(name, p.domain.id(), p.domain.timeOffsetSeconds(), p.stepGeneration, p.file.path())));
+        pages.forEach((name, p) ->
+                out.add(new DomainInfo(name, p.domain.id(), publishedOffset(p), p.stepGeneration, p.file.path())));
         return out;
     }
 

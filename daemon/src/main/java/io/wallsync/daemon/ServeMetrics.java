@@ -2,7 +2,7 @@ package io.wallsync.daemon;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.wallsync.adapters.page.DomainName;
 import io.wallsync.core.page.PushReason;
@@ -124,12 +124,31 @@ public final class ServeMetrics implements PushObserver {
         return (long) steps.get();
     }
 
-    /** Serves /metrics on 127.0.0.1:port (port 0 picks a free one); close the server to stop. */
-    public HTTPServer serve(int port) throws IOException {
-        return HTTPServer.builder()
-                .inetAddress(InetAddress.getLoopbackAddress())
-                .port(port)
-                .registry(registry)
-                .buildAndStart();
+    /** The Prometheus text exposition (format 0.0.4) of these metrics now. */
+    public MetricsHttpServer.Body scrape() {
+        PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return new MetricsHttpServer.Body(writer.getContentType(), out.toByteArray());
+    }
+
+    /**
+     * Serves /metrics on 127.0.0.1:port (port 0 picks a free one) with {@link
+     * MetricsHttpServer.Limits#DEFAULTS}; close the server to stop.
+     *
+     * @throws IOException naming the port and the reason when it cannot be bound
+     */
+    public MetricsHttpServer serve(int port) throws IOException {
+        return serve(port, line -> {});
+    }
+
+    /** As {@link #serve(int)}, logging refusals, timeouts and accept failures (rate-limited) to {@code log}. */
+    public MetricsHttpServer serve(int port, java.util.function.Consumer<String> log) throws IOException {
+        return MetricsHttpServer.start(
+                InetAddress.getLoopbackAddress(), port, this::scrape, MetricsHttpServer.Limits.DEFAULTS, log);
     }
 }

@@ -1,7 +1,9 @@
 package io.wallsync.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.wallsync.adapters.linux.UnixStreamSockets.PeerCredentials;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
@@ -12,12 +14,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import jdk.net.UnixDomainPrincipal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,37 +24,59 @@ class ControlTest {
     @TempDir
     Path dir;
 
-    private static UnixDomainPrincipal peer(String user, String group) {
-        UserPrincipal u = () -> user;
-        GroupPrincipal g = () -> group;
-        return new UnixDomainPrincipal(u, g);
+    /** A user and group database: root 0/0, alice 1000/100 (users), bob 1001, carol 1002, dave 1003/990. */
+    private AccessPolicy policy(Optional<String> group) throws Exception {
+        Path passwd = dir.resolve("passwd");
+        Files.writeString(
+                passwd,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:100::/home/alice:/bin/sh\nbob:x:1001:100::/:/bin/sh\n"
+                        + "carol:x:1002:100::/:/bin/sh\ndave:x:1003:990::/:/bin/sh\n");
+        Path groupFile = dir.resolve("group");
+        Files.writeString(groupFile, "root:x:0:\nwallsync:x:990:bob,carol\nusers:x:100:\n");
+        return new AccessPolicy(group, groupFile, passwd);
+    }
+
+    private static PeerCredentials peer(long uid, long gid) {
+        return new PeerCredentials(4242, uid, gid);
     }
 
     @Test
-    void rootMayAlwaysChange() {
-        assertThat(AccessPolicy.rootOr(Optional.empty()).refusal(peer("root", "root"), "set-offset web 1"))
+    void rootMayAlwaysChange() throws Exception {
+        assertThat(policy(Optional.empty()).refusal(peer(0, 0), "set-offset web 1"))
                 .isNull();
     }
 
     @Test
-    void otherUsersAreRefusedWithTheReason() {
-        String refusal =
-                AccessPolicy.rootOr(Optional.of("wallsync")).refusal(peer("alice", "users"), "set-offset web 1");
+    void otherUsersAreRefusedWithTheReason() throws Exception {
+        String refusal = policy(Optional.of("wallsync")).refusal(peer(1000, 100), "set-offset web 1");
         assertThat(refusal)
                 .isEqualTo("permission denied: 'set-offset web 1' changes the daemon; peer user alice (group users)"
                         + " is neither root nor in group wallsync");
-        assertThat(AccessPolicy.rootOr(Optional.empty()).refusal(peer("alice", "users"), "remove web"))
-                .contains("is not root");
+        assertThat(policy(Optional.empty()).refusal(peer(1000, 100), "remove web"))
+                .contains("peer user alice is not root");
+        // A uid without a passwd entry is named by its number.
+        assertThat(policy(Optional.empty()).refusal(peer(4711, 4711), "remove web"))
+                .contains("peer user 4711 is not root");
+        assertThat(policy(Optional.empty()).describe(peer(1000, 100))).isEqualTo("uid 1000 (alice) pid 4242");
     }
 
     @Test
     void controlGroupMembersMayChangeByPrimaryGroupOrGroupFileListing() throws Exception {
-        Path groupFile = dir.resolve("group");
-        Files.writeString(groupFile, "root:x:0:\nwallsync:x:990:bob,carol\nusers:x:100:\n");
-        AccessPolicy policy = new AccessPolicy(Optional.of("wallsync"), groupFile);
-        assertThat(policy.refusal(peer("dave", "wallsync"), "add x")).isNull();
-        assertThat(policy.refusal(peer("carol", "users"), "add x")).isNull();
-        assertThat(policy.refusal(peer("eve", "users"), "add x")).startsWith("permission denied");
+        AccessPolicy policy = policy(Optional.of("wallsync"));
+        assertThat(policy.refusal(peer(1003, 990), "add x"))
+                .as("dave: primary gid 990")
+                .isNull();
+        assertThat(policy.refusal(peer(1002, 100), "add x")).as("carol: listed").isNull();
+        assertThat(policy.refusal(peer(1000, 100), "add x")).as("alice").startsWith("permission denied");
+    }
+
+    @Test
+    void aControlGroupThatDoesNotExistIsRejectedByName() {
+        assertThatThrownBy(() -> AccessPolicy.checked(Optional.of("nosuchgroup-wallsync")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--control-group nosuchgroup-wallsync: no such group in /etc/group");
+        assertThat(AccessPolicy.checked(Optional.of("root")).group()).contains("root");
+        assertThat(AccessPolicy.checked(Optional.empty()).group()).isEmpty();
     }
 
     private static String ask(SocketChannel ch, BufferedReader in, String request) throws Exception {
@@ -107,5 +128,24 @@ class ControlTest {
             daemon.close();
         }
         assertThat(dir.resolve(ControlServer.SOCKET_NAME)).doesNotExist();
+    }
+
+    @Test
+    void bindErrorsNameTheSocketPathAndTheCause() throws Exception {
+        ControlProtocol protocol = new ControlProtocol(null, AccessPolicy.rootOr(Optional.empty()));
+        Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> ControlServer.start(missing, protocol, l -> {}))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("control socket: cannot bind " + missing.resolve(ControlServer.SOCKET_NAME)
+                        + ": ENOENT: No such file or directory");
+        Files.writeString(dir.resolve(ControlServer.SOCKET_NAME), "not a socket");
+        assertThatThrownBy(() -> ControlServer.start(dir, protocol, l -> {}))
+                .hasMessage("cannot bind control socket " + dir.resolve(ControlServer.SOCKET_NAME)
+                        + ": it exists and is not a socket; refusing to replace it");
+        // sun_path holds 107 bytes and a NUL (include/uapi/linux/un.h: UNIX_PATH_MAX 108).
+        Path deep = Files.createDirectories(dir.resolve("d".repeat(120)));
+        assertThatThrownBy(() -> ControlServer.start(deep, protocol, l -> {}))
+                .hasMessageContaining("a Unix socket path holds at most 107 (use a shorter --dir)")
+                .hasMessageContaining(deep.resolve(ControlServer.SOCKET_NAME).toString());
     }
 }

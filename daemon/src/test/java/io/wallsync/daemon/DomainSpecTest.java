@@ -15,11 +15,19 @@ class DomainSpecTest {
     }
 
     @Test
-    void offsetsBeyondAHundredYearsAreRefused() {
-        // 100 * 366 * 86_400 = 3_162_240_000 s is the limit.
-        assertThat(DomainSpec.parse("x:3162240000").timeOffsetSeconds()).isEqualTo(3_162_240_000L);
-        assertThatThrownBy(() -> DomainSpec.parse("x:3162240001"))
-                .isInstanceOf(IllegalArgumentException.class)
+    void offsetsOutsideTheS32TimeOffsetSecAreRefusedNamingValueAndRange() {
+        // The page's time_offset_sec is s32: -2^31 = -2_147_483_648 .. 2^31 - 1 = 2_147_483_647.
+        assertThat(DomainSpec.parse("x:2147483647").timeOffsetSeconds()).isEqualTo(2_147_483_647L);
+        assertThat(DomainSpec.parse("x:-2147483648").timeOffsetSeconds()).isEqualTo(-2_147_483_648L);
+        for (String attack :
+                new String[] {"2147483648", "-2147483649", "-9223372036854775808", "9223372036854775807"}) {
+            assertThatThrownBy(() -> DomainSpec.parse("x:" + attack))
+                    .as(attack)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("invalid domain 'x:" + attack + "'")
+                    .hasMessageContaining(attack + " s out of range: expected -2147483648..2147483647 s");
+        }
+        assertThatThrownBy(() -> new DomainSpec(new io.wallsync.adapters.page.DomainName("x"), Long.MIN_VALUE))
                 .hasMessageContaining("out of range");
     }
 }

@@ -1,6 +1,7 @@
 package io.wallsync.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wallsync.adapters.page.DomainName;
 import io.wallsync.client.PageStatus;
@@ -114,6 +115,46 @@ class PagePublisherTest {
                 assertThat(web.instant()).isEqualTo(Instant.ofEpochSecond(1_700_000_010L));
                 assertThat(web.status().stepGeneration()).isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void theS32OffsetBoundsArePublishedExactlyAndListAndGetOffsetReportThePage() throws Exception {
+        try (PagePublisher p = publisher()) {
+            p.addDomain(DomainSpec.parse("lo:-2147483648"));
+            p.addDomain(DomainSpec.parse("hi"));
+            assertThat(p.setTimeOffset(new DomainName("hi"), 2_147_483_647L)).isTrue();
+            try (WallclockPage lo = reader("lo");
+                    WallclockPage hi = reader("hi")) {
+                assertThat(lo.status().timeOffsetSec()).isEqualTo(Integer.MIN_VALUE);
+                assertThat(hi.status().timeOffsetSec()).isEqualTo(Integer.MAX_VALUE);
+                // wall = 1_700_000_000 + 10 (monotonic) + offset
+                assertThat(lo.instant()).isEqualTo(Instant.ofEpochSecond(1_700_000_010L - 2_147_483_648L));
+                assertThat(hi.instant()).isEqualTo(Instant.ofEpochSecond(1_700_000_010L + 2_147_483_647L));
+            }
+            assertThat(p.timeOffsetSeconds(new DomainName("lo"))).hasValue(-2_147_483_648L);
+            assertThat(p.domains())
+                    .extracting(PagePublisher.DomainInfo::timeOffsetSeconds)
+                    .containsExactly(-2_147_483_648L, 2_147_483_647L);
+        }
+    }
+
+    @Test
+    void anOffsetBeyondTheS32IsRefusedAndThePageKeepsItsOffsetAndGeneration() throws Exception {
+        try (PagePublisher p = publisher()) {
+            p.addDomain(DomainSpec.parse("web:60"));
+            // 2^31 would have been stored as (int) 2^31 = -2^31: 136 years the other way.
+            assertThatThrownBy(() -> p.setTimeOffset(new DomainName("web"), 2_147_483_648L))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("2147483648 s out of range");
+            assertThatThrownBy(() -> p.setTimeOffset(new DomainName("web"), Long.MIN_VALUE))
+                    .hasMessageContaining("out of range");
+            try (WallclockPage web = reader("web")) {
+                assertThat(web.status().timeOffsetSec()).isEqualTo(60);
+                assertThat(web.status().stepGeneration()).isEqualTo(1);
+                assertThat(web.instant()).isEqualTo(Instant.ofEpochSecond(1_700_000_010L + 60));
+            }
+            assertThat(p.timeOffsetSeconds(new DomainName("web"))).hasValue(60);
         }
     }
 

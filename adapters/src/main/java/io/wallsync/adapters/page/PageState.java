@@ -1,6 +1,7 @@
 package io.wallsync.adapters.page;
 
 import io.wallsync.core.page.ClockStatus;
+import io.wallsync.core.page.ExtensionFields;
 import io.wallsync.core.page.PageLeapIndicator;
 import io.wallsync.core.page.PushReason;
 import java.util.Objects;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param maxErrorNs maxerror in ns, or -1 when unknown
  * @param lastPushMonotonicNs CLOCK_MONOTONIC of this push
  * @param reason why this push happened
- * @param timeOffsetSec the domain's offset included in wc
+ * @param timeOffsetSec the domain's offset included in wc (any int: the s32 time_offset_sec)
  */
 public record PageState(
         ClockStatus clockStatus,
@@ -38,5 +39,20 @@ public record PageState(
         if (taiOffsetSec < Short.MIN_VALUE || taiOffsetSec > Short.MAX_VALUE) {
             throw new IllegalArgumentException("taiOffsetSec " + taiOffsetSec + " does not fit the s16 tai_offset_sec");
         }
+    }
+
+    /** These values as the page stores them (flags derived; an unknown error is stored as 0, its flag clear). */
+    public ExtensionFields toFields() {
+        return new ExtensionFields(
+                clockStatus.code(),
+                leap.code(),
+                (short) taiOffsetSec,
+                stepGeneration,
+                ExtensionFields.flagsFor(taiOffsetValid, estErrorNs, maxErrorNs),
+                Math.max(0, estErrorNs),
+                Math.max(0, maxErrorNs),
+                lastPushMonotonicNs,
+                reason.code(),
+                timeOffsetSec);
     }
 }

@@ -60,7 +60,7 @@ public final class PvclockWallClock {
      * (an odd version left by junk memory is first made even, as Linux does), write sec/nsec, bump
      * it to even.
      */
-    void write(long epochSeconds, int nanos) {
+    public void write(long epochSeconds, int nanos) {
         int version = version();
         if ((version & 1) != 0) {
             version++; // first write over junk: Linux does "if (version & 1) ++version;"

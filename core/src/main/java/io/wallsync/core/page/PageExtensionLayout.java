@@ -1,16 +1,21 @@
 package io.wallsync.core.page;
 
+import io.wallsync.core.abi.AbiField;
 import io.wallsync.core.xen.SharedInfoLayout;
+import java.util.List;
 
 /**
- * Byte layout of the wallsync page: one 4096-byte file per domain, bytes 0..3135 exactly the Xen
+ * Descriptor of the wallsync page: one 4096-byte file per domain, bytes 0..3135 exactly the Xen
  * x86_64 {@code struct shared_info} ({@link SharedInfoLayout}), followed by a versioned wallsync
- * extension. All fields little-endian. This class is the ABI: the writer (adapters), the Java
- * reader (client) and {@code include/wallsync.h} use these numbers and nothing else.
+ * extension. All fields little-endian; each offset is the previous one plus the previous size.
+ * This class is the ABI: the flyweight {@link PageExtension} (used by the daemon's writer, the Java
+ * reader, the simulator and the jcstress tests) is the only code that touches these bytes, and a
+ * test keeps {@code docs/page-abi.md} and {@code include/wallsync.h} equal to {@link #FIELDS}.
  *
  * <pre>
  *  offset  size  field                   meaning
- *  0       3072  vcpu_info[32], evtchn   Xen shared_info, zero (no vcpus, no event channels)
+ *  0       3072  vcpu_info[32], evtchn   Xen shared_info: vcpu 0's vcpu_time_info written once
+ *                                        at domain creation, event channels zero
  *  3072    u32   wc_version              Xen seqlock: odd while the daemon writes wc_*
  *  3076    u32   wc_sec                  low 32 bits of wall seconds at CLOCK_MONOTONIC = 0,
  *                                        this domain's time offset included
@@ -37,13 +42,13 @@ import io.wallsync.core.xen.SharedInfoLayout;
  *  3184    s64   last_push_monotonic_ns  CLOCK_MONOTONIC when wc_* was last written
  *  3192    u32   last_push_reason        1 START, 2 STEP, 3 PERIODIC, 4 OFFSET_CHANGE, 5 REPAIR,
  *                                        6 RETRY
- *  3196    s32   time_offset_sec         this domain's offset, already included in wc_*;
- *                                        informational (seconds, like Xen's time_offset)
+ *  3196    s32   time_offset_sec         this domain's offset in seconds, already included in
+ *                                        wc_*; -2^31..2^31-1 ({@link TimeOffsetSeconds})
  *  ---- outside both seqlocks: single aligned 64-bit stores, read atomically ----------------
  *  3200    s64   heartbeat_monotonic_ns  CLOCK_MONOTONIC of the daemon's last heartbeat
  *  3208    u32   heartbeat_period_ms     how often the daemon writes the heartbeat
  *  3212    u32   writer_pid              process id of the daemon that owns the page
- *  3216    u64x2 reserved                zero (ends the 96 bytes of extension_size)
+ *  3216    u64[2] reserved               zero (ends the 96 bytes of extension_size)
  *  3232    864   unused                  zero, up to the end of the 4096-byte page
  * </pre>
  *
@@ -60,27 +65,45 @@ public final class PageExtensionLayout {
     /** First byte after Xen's shared_info; the extension starts here. */
     public static final int EXTENSION_OFFSET = SharedInfoLayout.SIZE;
 
-    public static final int MAGIC_OFFSET = 3136;
-    public static final int LAYOUT_VERSION_OFFSET = 3140;
-    public static final int EXTENSION_SIZE_OFFSET = 3142;
-    public static final int SEQ_COUNT_OFFSET = 3144;
-    public static final int CLOCK_STATUS_OFFSET = 3148;
-    public static final int LEAP_INDICATOR_OFFSET = 3149;
-    public static final int TAI_OFFSET_SEC_OFFSET = 3150;
-    public static final int DISRUPTION_MARKER_OFFSET = 3152;
-    public static final int FLAGS_OFFSET = 3160;
-    public static final int TIME_ESTERROR_NANOSEC_OFFSET = 3168;
-    public static final int TIME_MAXERROR_NANOSEC_OFFSET = 3176;
-    public static final int LAST_PUSH_MONOTONIC_NS_OFFSET = 3184;
-    public static final int LAST_PUSH_REASON_OFFSET = 3192;
-    public static final int TIME_OFFSET_SEC_OFFSET = 3196;
-    public static final int HEARTBEAT_MONOTONIC_NS_OFFSET = 3200;
-    public static final int HEARTBEAT_PERIOD_MS_OFFSET = 3208;
-    public static final int WRITER_PID_OFFSET = 3212;
-    public static final int RESERVED_OFFSET = 3216;
+    public static final int MAGIC_OFFSET = EXTENSION_OFFSET;
+    public static final int MAGIC_SIZE = Integer.BYTES;
+    public static final int LAYOUT_VERSION_OFFSET = MAGIC_OFFSET + MAGIC_SIZE;
+    public static final int LAYOUT_VERSION_SIZE = Short.BYTES;
+    public static final int EXTENSION_SIZE_OFFSET = LAYOUT_VERSION_OFFSET + LAYOUT_VERSION_SIZE;
+    public static final int EXTENSION_SIZE_SIZE = Short.BYTES;
+    public static final int SEQ_COUNT_OFFSET = EXTENSION_SIZE_OFFSET + EXTENSION_SIZE_SIZE;
+    public static final int SEQ_COUNT_SIZE = Integer.BYTES;
+    public static final int CLOCK_STATUS_OFFSET = SEQ_COUNT_OFFSET + SEQ_COUNT_SIZE;
+    public static final int CLOCK_STATUS_SIZE = Byte.BYTES;
+    public static final int LEAP_INDICATOR_OFFSET = CLOCK_STATUS_OFFSET + CLOCK_STATUS_SIZE;
+    public static final int LEAP_INDICATOR_SIZE = Byte.BYTES;
+    public static final int TAI_OFFSET_SEC_OFFSET = LEAP_INDICATOR_OFFSET + LEAP_INDICATOR_SIZE;
+    public static final int TAI_OFFSET_SEC_SIZE = Short.BYTES;
+    public static final int DISRUPTION_MARKER_OFFSET = TAI_OFFSET_SEC_OFFSET + TAI_OFFSET_SEC_SIZE;
+    public static final int DISRUPTION_MARKER_SIZE = Long.BYTES;
+    public static final int FLAGS_OFFSET = DISRUPTION_MARKER_OFFSET + DISRUPTION_MARKER_SIZE;
+    public static final int FLAGS_SIZE = Long.BYTES;
+    public static final int TIME_ESTERROR_NANOSEC_OFFSET = FLAGS_OFFSET + FLAGS_SIZE;
+    public static final int TIME_ESTERROR_NANOSEC_SIZE = Long.BYTES;
+    public static final int TIME_MAXERROR_NANOSEC_OFFSET = TIME_ESTERROR_NANOSEC_OFFSET + TIME_ESTERROR_NANOSEC_SIZE;
+    public static final int TIME_MAXERROR_NANOSEC_SIZE = Long.BYTES;
+    public static final int LAST_PUSH_MONOTONIC_NS_OFFSET = TIME_MAXERROR_NANOSEC_OFFSET + TIME_MAXERROR_NANOSEC_SIZE;
+    public static final int LAST_PUSH_MONOTONIC_NS_SIZE = Long.BYTES;
+    public static final int LAST_PUSH_REASON_OFFSET = LAST_PUSH_MONOTONIC_NS_OFFSET + LAST_PUSH_MONOTONIC_NS_SIZE;
+    public static final int LAST_PUSH_REASON_SIZE = Integer.BYTES;
+    public static final int TIME_OFFSET_SEC_OFFSET = LAST_PUSH_REASON_OFFSET + LAST_PUSH_REASON_SIZE;
+    public static final int TIME_OFFSET_SEC_SIZE = Integer.BYTES;
+    public static final int HEARTBEAT_MONOTONIC_NS_OFFSET = TIME_OFFSET_SEC_OFFSET + TIME_OFFSET_SEC_SIZE;
+    public static final int HEARTBEAT_MONOTONIC_NS_SIZE = Long.BYTES;
+    public static final int HEARTBEAT_PERIOD_MS_OFFSET = HEARTBEAT_MONOTONIC_NS_OFFSET + HEARTBEAT_MONOTONIC_NS_SIZE;
+    public static final int HEARTBEAT_PERIOD_MS_SIZE = Integer.BYTES;
+    public static final int WRITER_PID_OFFSET = HEARTBEAT_PERIOD_MS_OFFSET + HEARTBEAT_PERIOD_MS_SIZE;
+    public static final int WRITER_PID_SIZE = Integer.BYTES;
+    public static final int RESERVED_OFFSET = WRITER_PID_OFFSET + WRITER_PID_SIZE;
+    public static final int RESERVED_SIZE = 2 * Long.BYTES;
 
     /** Bytes from {@link #EXTENSION_OFFSET} defined by layout version 1. */
-    public static final int EXTENSION_SIZE = 96;
+    public static final int EXTENSION_SIZE = RESERVED_OFFSET + RESERVED_SIZE - EXTENSION_OFFSET;
 
     /** "WYNC" read as a little-endian u32: 'W' 0x57, 'Y' 0x59, 'N' 0x4e, 'C' 0x43. */
     public static final int MAGIC = 0x434e5957;
@@ -93,6 +116,27 @@ public final class PageExtensionLayout {
     public static final long FLAG_TIME_ESTERROR_VALID = 1L << 5;
     /** vmclock VMCLOCK_FLAG_TIME_MAXERROR_VALID. */
     public static final long FLAG_TIME_MAXERROR_VALID = 1L << 6;
+
+    /** The extension's fields in order, page offsets, as docs/page-abi.md and wallsync.h list them. */
+    public static final List<AbiField> FIELDS = List.of(
+            new AbiField("magic", "u32", MAGIC_OFFSET, MAGIC_SIZE),
+            new AbiField("layout_version", "u16", LAYOUT_VERSION_OFFSET, LAYOUT_VERSION_SIZE),
+            new AbiField("extension_size", "u16", EXTENSION_SIZE_OFFSET, EXTENSION_SIZE_SIZE),
+            new AbiField("seq_count", "u32", SEQ_COUNT_OFFSET, SEQ_COUNT_SIZE),
+            new AbiField("clock_status", "u8", CLOCK_STATUS_OFFSET, CLOCK_STATUS_SIZE),
+            new AbiField("leap_indicator", "u8", LEAP_INDICATOR_OFFSET, LEAP_INDICATOR_SIZE),
+            new AbiField("tai_offset_sec", "s16", TAI_OFFSET_SEC_OFFSET, TAI_OFFSET_SEC_SIZE),
+            new AbiField("disruption_marker", "u64", DISRUPTION_MARKER_OFFSET, DISRUPTION_MARKER_SIZE),
+            new AbiField("flags", "u64", FLAGS_OFFSET, FLAGS_SIZE),
+            new AbiField("time_esterror_nanosec", "u64", TIME_ESTERROR_NANOSEC_OFFSET, TIME_ESTERROR_NANOSEC_SIZE),
+            new AbiField("time_maxerror_nanosec", "u64", TIME_MAXERROR_NANOSEC_OFFSET, TIME_MAXERROR_NANOSEC_SIZE),
+            new AbiField("last_push_monotonic_ns", "s64", LAST_PUSH_MONOTONIC_NS_OFFSET, LAST_PUSH_MONOTONIC_NS_SIZE),
+            new AbiField("last_push_reason", "u32", LAST_PUSH_REASON_OFFSET, LAST_PUSH_REASON_SIZE),
+            new AbiField("time_offset_sec", "s32", TIME_OFFSET_SEC_OFFSET, TIME_OFFSET_SEC_SIZE),
+            new AbiField("heartbeat_monotonic_ns", "s64", HEARTBEAT_MONOTONIC_NS_OFFSET, HEARTBEAT_MONOTONIC_NS_SIZE),
+            new AbiField("heartbeat_period_ms", "u32", HEARTBEAT_PERIOD_MS_OFFSET, HEARTBEAT_PERIOD_MS_SIZE),
+            new AbiField("writer_pid", "u32", WRITER_PID_OFFSET, WRITER_PID_SIZE),
+            new AbiField("reserved", "u64[2]", RESERVED_OFFSET, RESERVED_SIZE));
 
     private PageExtensionLayout() {}
 }

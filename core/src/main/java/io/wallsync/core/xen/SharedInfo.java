@@ -6,33 +6,31 @@ import static io.wallsync.core.xen.SharedInfoLayout.WC_SEC_HI_OFFSET;
 import static io.wallsync.core.xen.SharedInfoLayout.WC_SEC_OFFSET;
 import static io.wallsync.core.xen.SharedInfoLayout.WC_VERSION_OFFSET;
 
+import io.wallsync.core.abi.Segments;
+import io.wallsync.core.abi.Seqlock;
+import io.wallsync.core.abi.SeqlockRetry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.util.Objects;
 
 /**
  * Flyweight over one Xen x86_64 {@code struct shared_info} page (xen/include/public/xen.h) held in
  * a {@link MemorySegment}: a file mapped by the Linux daemon, or heap/native memory in the
- * simulator. It holds no state of its own; every access goes to the segment, little-endian.
+ * simulator. It holds no state of its own; every access goes to the segment, little-endian, at the
+ * offsets of {@link SharedInfoLayout} (the table is there).
  *
- * <pre>
- *  offset  size  field        meaning
- *  N*64+32 32    vcpu_time_info of vcpu N (see {@link VcpuTimeInfo})
- *  3072    u32   wc_version   seqlock: odd while the hypervisor writes
- *  3076    u32   wc_sec       low 32 bits of wall seconds at system time 0
- *  3080    u32   wc_nsec      nanoseconds, 0..999_999_999
- *  3084    u32   wc_sec_hi    high 32 bits of wall seconds (dates after 2106)
- *  3136          end
- * </pre>
+ * <p>One getter and one setter per wallclock field (single opaque accesses, no ordering of their
+ * own), one seqlock writer and one seqlock reader:
  *
- * <p>The writer side ({@link #publishWallclock}) is Xen's {@code update_domain_wallclock_time}
- * (xen/common/time.c); the reader side ({@link #readWallclock}) is wallsync's own 64-bit reader:
- * the seqlock loop of Linux {@code pvclock_read_wallclock} (arch/x86/kernel/pvclock.c), but
- * combining wc_sec_hi:wc_sec, which Linux does not (Linux's u32 reader is
- * io.wallsync.core.guest.LinuxPvclockWallclockReader). One writer at a time (Xen holds
- * {@code wc_lock}); any number of readers, in any thread or process.
+ * <ul>
+ *   <li>{@link #publishWallclock} is Xen's {@code update_domain_wallclock_time} (xen/common/time.c).
+ *       One writer at a time (Xen holds {@code wc_lock}).
+ *   <li>{@link #readWallclock(SeqlockRetry)} is <em>wallsync's own</em> reader, used by the client
+ *       library, the daemon's tests, the simulator's guests and the jcstress tests: it reads the
+ *       full 64-bit seconds {@code wc_sec_hi:wc_sec}, so it stays right after 2038 and 2106. It is
+ *       not Linux's {@code pvclock_read_wallclock}, which reads the u32 wc_sec only (that reader is
+ *       io.wallsync.core.guest.LinuxPvclockWallclockReader).
+ * </ul>
  *
  * <p>The segment must be at least {@value SharedInfoLayout#SIZE} bytes and 8-byte aligned, because
  * the seqlock uses atomic (acquire/release) accesses, which the JDK allows only on aligned
@@ -41,8 +39,7 @@ import java.util.Objects;
  */
 public final class SharedInfo {
     /** u32 little-endian, aligned: wc_version, wc_sec, wc_nsec, wc_sec_hi. */
-    static final VarHandle U32 =
-            ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    static final VarHandle U32 = Seqlock.U32;
 
     /** Attempts used by callers that have no better bound. */
     public static final int DEFAULT_MAX_RETRIES = 1000;
@@ -56,16 +53,7 @@ public final class SharedInfo {
      *     aligned
      */
     public SharedInfo(MemorySegment segment) {
-        Objects.requireNonNull(segment, "segment");
-        if (segment.byteSize() < SIZE) {
-            throw new IllegalArgumentException("shared_info segment of " + segment.byteSize()
-                    + " bytes: expected at least " + SIZE + " (sizeof(struct shared_info) on x86_64)");
-        }
-        if (segment.maxByteAlignment() < Long.BYTES) {
-            throw new IllegalArgumentException("shared_info segment aligned to " + segment.maxByteAlignment()
-                    + " byte(s): expected 8 for atomic access; allocate it with an Arena or"
-                    + " MemorySegment.ofArray(long[]), not byte[]");
-        }
+        Segments.requireAtomicAccess(segment, SIZE, "shared_info (sizeof(struct shared_info) on x86_64)");
         this.segment = segment;
     }
 
@@ -93,7 +81,8 @@ public final class SharedInfo {
      * Publishes the wallclock exactly as Xen's {@code update_domain_wallclock_time}: version made
      * odd with {@code version_update_begin} = (v + 1) | 1, a write barrier, wc_sec (low 32 bits),
      * wc_nsec, wc_sec_hi (high 32 bits), a write barrier, version made even with
-     * {@code version_update_end} = v + 1. Each call advances an even version by 2.
+     * {@code version_update_end} = v + 1 (the barriers are explained in {@link Seqlock}). Each call
+     * advances an even version by 2.
      *
      * <p>Single writer only: the caller serialises calls (Xen's {@code wc_lock}).
      *
@@ -104,82 +93,121 @@ public final class SharedInfo {
         if (nanos < 0 || nanos >= 1_000_000_000) {
             throw new IllegalArgumentException("wc_nsec " + nanos + " out of range: expected 0..999999999");
         }
-        // Opaque: we are the only writer, so we read back our own last store; no ordering needed.
-        int version = (int) U32.getOpaque(segment, (long) WC_VERSION_OFFSET);
-        int odd = (version + 1) | 1;
-        U32.setRelease(segment, (long) WC_VERSION_OFFSET, odd);
-        // smp_wmb() #1: forbids the field stores below from becoming visible before the odd version.
-        // Without it a reader could see new fields under the old even version and accept a torn value.
-        VarHandle.storeStoreFence();
-        U32.setOpaque(segment, (long) WC_SEC_OFFSET, (int) wallSeconds);
-        U32.setOpaque(segment, (long) WC_NSEC_OFFSET, nanos);
-        U32.setOpaque(segment, (long) WC_SEC_HI_OFFSET, (int) (wallSeconds >>> 32));
-        // smp_wmb() #2: forbids the even version below from becoming visible before the field
-        // stores above; otherwise a reader could see the final even version with old fields.
-        // (setRelease alone would also give this; the fence mirrors Xen's code line for line.)
-        VarHandle.storeStoreFence();
-        U32.setRelease(segment, (long) WC_VERSION_OFFSET, odd + 1);
+        int odd = Seqlock.beginWrite(segment, WC_VERSION_OFFSET);
+        wcSec(wallSeconds).wcNsec(nanos).wcSecHi(wallSeconds >>> 32);
+        Seqlock.endWrite(segment, WC_VERSION_OFFSET, odd);
     }
 
     /**
-     * Reads the wallclock with the seqlock protocol: v = version &amp; ~1, read barrier, fields,
-     * read barrier, accept only if version still equals v. An odd version (writer in progress) makes
-     * v differ from any later read, so it retries too.
+     * Closes a wc_version a killed writer left odd (advances it to the next even value, see
+     * {@link Seqlock#repair}). For a page reused after a crash, before the first publish.
+     *
+     * @return true when wc_version was odd
+     */
+    public boolean repairWallclockSeqlock() {
+        return Seqlock.repair(segment, WC_VERSION_OFFSET);
+    }
+
+    /**
+     * Reads the wallclock with the seqlock protocol, at most {@code maxRetries + 1} attempts.
      *
      * @param maxRetries retries after the first attempt (0: a single attempt)
      * @return the value, or {@link WallclockReading.Failed} after {@code maxRetries + 1} attempts
      */
     public WallclockReading readWallclock(int maxRetries) {
-        if (maxRetries < 0) {
-            throw new IllegalArgumentException("maxRetries " + maxRetries + ": expected >= 0");
-        }
-        int lastVersion = 0;
-        boolean sawOdd = false;
-        for (int attempt = 0; attempt <= maxRetries; attempt++) {
-            // Acquire: the field loads below cannot be satisfied before this version load.
-            int first = (int) U32.getAcquire(segment, (long) WC_VERSION_OFFSET);
-            int expected = first & ~1;
-            // smp_rmb() #1 (Linux pvclock_read_wallclock: "fetch version before time"): forbids
-            // the field loads from moving above the version load.
-            VarHandle.loadLoadFence();
-            long secLow = Integer.toUnsignedLong((int) U32.getOpaque(segment, (long) WC_SEC_OFFSET));
-            int nanos = (int) U32.getOpaque(segment, (long) WC_NSEC_OFFSET);
-            long secHigh = Integer.toUnsignedLong((int) U32.getOpaque(segment, (long) WC_SEC_HI_OFFSET));
-            // smp_rmb() #2 ("fetch time before checking version"): forbids the re-check of the
-            // version below from moving above the field loads, which would validate nothing.
-            VarHandle.loadLoadFence();
-            int second = (int) U32.getAcquire(segment, (long) WC_VERSION_OFFSET);
-            if (second == expected) {
-                return new WallclockReading.Value((secHigh << 32) | secLow, nanos, second);
+        return readWallclock(SeqlockRetry.upTo(maxRetries));
+    }
+
+    /**
+     * wallsync's wallclock reader: version (acquire; an odd one means "writer inside"), wc_sec,
+     * wc_nsec, wc_sec_hi, read barrier, accept only if the version is unchanged and even. Seconds
+     * are {@code (wc_sec_hi << 32) | wc_sec}, unsigned.
+     *
+     * @param retry asked after every failed attempt whether to try again
+     * @return the value, or {@link WallclockReading.Failed} once {@code retry} gives up
+     */
+    public WallclockReading readWallclock(SeqlockRetry retry) {
+        // The first attempt is kept small so that the JIT inlines it into the caller and the
+        // Value never reaches the heap (a page read allocates nothing); retries live apart.
+        int version = Seqlock.beginRead(segment, WC_VERSION_OFFSET);
+        if ((version & 1) == 0) {
+            long secLow = wcSec();
+            int nanos = wcNsec();
+            long secHigh = wcSecHi();
+            if (Seqlock.validate(segment, WC_VERSION_OFFSET, version)) {
+                return new WallclockReading.Value((secHigh << 32) | secLow, nanos, version);
             }
-            lastVersion = second;
-            sawOdd |= (first & 1) != 0 || (second & 1) != 0;
         }
-        String why = (lastVersion & 1) != 0
-                ? "writer stuck: wc_version " + Integer.toUnsignedString(lastVersion) + " still odd after "
-                        + (maxRetries + 1) + " attempts"
-                : "torn: wc_version changed during every one of " + (maxRetries + 1) + " attempts"
+        return retryWallclock(retry);
+    }
+
+    private WallclockReading retryWallclock(SeqlockRetry retry) {
+        int failed = 1;
+        int version = wcVersion();
+        boolean sawOdd = (version & 1) != 0;
+        while (retry.again(failed, version)) {
+            version = Seqlock.beginRead(segment, WC_VERSION_OFFSET);
+            if ((version & 1) == 0) {
+                long secLow = wcSec();
+                int nanos = wcNsec();
+                long secHigh = wcSecHi();
+                if (Seqlock.validate(segment, WC_VERSION_OFFSET, version)) {
+                    return new WallclockReading.Value((secHigh << 32) | secLow, nanos, version);
+                }
+                version = wcVersion();
+            }
+            sawOdd |= (version & 1) != 0;
+            failed++;
+        }
+        String why = (version & 1) != 0
+                ? "writer stuck: wc_version " + Integer.toUnsignedString(version) + " still odd after " + failed
+                        + " attempts"
+                : "torn: wc_version changed during every one of " + failed + " attempts"
                         + (sawOdd ? " (odd versions seen)" : "");
-        return new WallclockReading.Failed(maxRetries + 1, lastVersion, why);
+        return new WallclockReading.Failed(failed, version, why);
     }
 
-    /** wc_version as stored (unsynchronised peek, for dumps and tests). */
+    /** wc_version as stored (a single atomic load, no ordering: for dumps, tests and repair). */
     public int wcVersion() {
-        return (int) U32.getVolatile(segment, (long) WC_VERSION_OFFSET);
+        return (int) U32.getOpaque(segment, (long) WC_VERSION_OFFSET);
     }
 
-    /** wc_sec as the unsigned 32-bit value stored. */
+    /** Stores wc_version (no ordering: fixtures and tests; writers use {@link #publishWallclock}). */
+    public SharedInfo wcVersion(int version) {
+        U32.setOpaque(segment, (long) WC_VERSION_OFFSET, version);
+        return this;
+    }
+
+    /** wc_sec as the unsigned 32-bit value stored: low 32 bits of the wall seconds. */
     public long wcSec() {
-        return Integer.toUnsignedLong((int) U32.getVolatile(segment, (long) WC_SEC_OFFSET));
+        return Integer.toUnsignedLong((int) U32.getOpaque(segment, (long) WC_SEC_OFFSET));
     }
 
-    /** wc_nsec as stored. */
+    /** Stores the low 32 bits of {@code seconds} in wc_sec. */
+    public SharedInfo wcSec(long seconds) {
+        U32.setOpaque(segment, (long) WC_SEC_OFFSET, (int) seconds);
+        return this;
+    }
+
+    /** wc_nsec as stored (ns, a well-behaved writer keeps it below 10^9). */
     public int wcNsec() {
-        return (int) U32.getVolatile(segment, (long) WC_NSEC_OFFSET);
+        return (int) U32.getOpaque(segment, (long) WC_NSEC_OFFSET);
     }
 
-    /** wc_sec_hi as the unsigned 32-bit value stored. */
+    /** Stores wc_nsec. */
+    public SharedInfo wcNsec(int nanos) {
+        U32.setOpaque(segment, (long) WC_NSEC_OFFSET, nanos);
+        return this;
+    }
+
+    /** wc_sec_hi as the unsigned 32-bit value stored: high 32 bits of the wall seconds. */
     public long wcSecHi() {
-        return Integer.toUnsignedLong((int) U32.getVolatile(segment, (long) WC_SEC_HI_OFFSET));
+        return Integer.toUnsignedLong((int) U32.getOpaque(segment, (long) WC_SEC_HI_OFFSET));
+    }
+
+    /** Stores the low 32 bits of {@code secondsHigh} in wc_sec_hi. */
+    public SharedInfo wcSecHi(long secondsHigh) {
+        U32.setOpaque(segment, (long) WC_SEC_HI_OFFSET, (int) secondsHigh);
+        return this;
     }
 }

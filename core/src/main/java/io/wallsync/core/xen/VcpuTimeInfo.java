@@ -8,6 +8,9 @@ import static io.wallsync.core.xen.VcpuTimeInfoLayout.TSC_TIMESTAMP_OFFSET;
 import static io.wallsync.core.xen.VcpuTimeInfoLayout.TSC_TO_SYSTEM_MUL_OFFSET;
 import static io.wallsync.core.xen.VcpuTimeInfoLayout.VERSION_OFFSET;
 
+import io.wallsync.core.abi.Segments;
+import io.wallsync.core.abi.Seqlock;
+import io.wallsync.core.abi.SeqlockRetry;
 import io.wallsync.core.clocksource.PvclockScale;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -27,7 +30,8 @@ import java.util.Objects;
  *
  * Writer: Xen's {@code update_vcpu_system_time} (xen/arch/x86/time.c) — version odd, write barrier,
  * fields, write barrier, version even. Reader: Linux {@code pvclock_read_begin}/{@code
- * pvclock_read_retry} (arch/x86/include/asm/pvclock.h).
+ * pvclock_read_retry} (arch/x86/include/asm/pvclock.h). Both go through {@link Seqlock}, where each
+ * barrier is explained. One getter and one setter per field besides (single opaque accesses).
  */
 public final class VcpuTimeInfo {
     private static final VarHandle U32 = SharedInfo.U32;
@@ -43,15 +47,7 @@ public final class VcpuTimeInfo {
      * @throws IllegalArgumentException if shorter than 32 bytes or not 8-byte aligned
      */
     public VcpuTimeInfo(MemorySegment segment) {
-        Objects.requireNonNull(segment, "segment");
-        if (segment.byteSize() < SIZE) {
-            throw new IllegalArgumentException(
-                    "vcpu_time_info segment of " + segment.byteSize() + " bytes: expected at least " + SIZE);
-        }
-        if (segment.maxByteAlignment() < Long.BYTES) {
-            throw new IllegalArgumentException("vcpu_time_info segment aligned to " + segment.maxByteAlignment()
-                    + " byte(s): expected 8 for atomic access");
-        }
+        Segments.requireAtomicAccess(segment, SIZE, "vcpu_time_info");
         this.segment = segment;
     }
 
@@ -69,60 +65,114 @@ public final class VcpuTimeInfo {
         if (flags < 0 || flags > 0xff) {
             throw new IllegalArgumentException("flags " + flags + " out of range: expected a u8, 0..255");
         }
-        int version = (int) U32.getOpaque(segment, (long) VERSION_OFFSET);
-        int odd = (version + 1) | 1;
-        U32.setRelease(segment, (long) VERSION_OFFSET, odd);
-        // Write barrier #1: the field stores below must not become visible before the odd version,
-        // or a reader could pair new fields with the old even version.
-        VarHandle.storeStoreFence();
-        U64.setOpaque(segment, (long) TSC_TIMESTAMP_OFFSET, tscTimestamp);
-        U64.setOpaque(segment, (long) SYSTEM_TIME_OFFSET, systemTimeNs);
-        U32.setOpaque(segment, (long) TSC_TO_SYSTEM_MUL_OFFSET, scale.tscToSystemMul());
-        U8.setOpaque(segment, (long) TSC_SHIFT_OFFSET, (byte) scale.tscShift());
-        U8.setOpaque(segment, (long) FLAGS_OFFSET, (byte) flags);
-        // Write barrier #2: the even version below must not become visible before the fields.
-        VarHandle.storeStoreFence();
-        U32.setRelease(segment, (long) VERSION_OFFSET, odd + 1);
+        int odd = Seqlock.beginWrite(segment, VERSION_OFFSET);
+        tscTimestamp(tscTimestamp)
+                .systemTime(systemTimeNs)
+                .tscToSystemMul(scale.tscToSystemMul())
+                .tscShift(scale.tscShift())
+                .flags(flags);
+        Seqlock.endWrite(segment, VERSION_OFFSET, odd);
+    }
+
+    /** A consistent snapshot, at most {@code maxRetries + 1} attempts. */
+    public VcpuTimeReading read(int maxRetries) {
+        return read(SeqlockRetry.upTo(maxRetries));
     }
 
     /**
-     * Reads a consistent snapshot: v = version &amp; ~1, read barrier, fields, read barrier, retry
-     * while version != v, at most {@code maxRetries + 1} attempts.
+     * Reads a consistent snapshot: version (acquire, odd means "writer inside"), fields, read
+     * barrier, accept only if the version is unchanged (Linux pvclock_read_begin/retry).
      */
-    public VcpuTimeReading read(int maxRetries) {
-        if (maxRetries < 0) {
-            throw new IllegalArgumentException("maxRetries " + maxRetries + ": expected >= 0");
-        }
-        int lastVersion = 0;
-        for (int attempt = 0; attempt <= maxRetries; attempt++) {
-            // Acquire + rmb (pvclock_read_begin): the field loads cannot move above this load.
-            int expected = ((int) U32.getAcquire(segment, (long) VERSION_OFFSET)) & ~1;
-            VarHandle.loadLoadFence();
-            long tscTimestamp = (long) U64.getOpaque(segment, (long) TSC_TIMESTAMP_OFFSET);
-            long systemTimeNs = (long) U64.getOpaque(segment, (long) SYSTEM_TIME_OFFSET);
-            int mul = (int) U32.getOpaque(segment, (long) TSC_TO_SYSTEM_MUL_OFFSET);
-            byte shift = (byte) U8.getOpaque(segment, (long) TSC_SHIFT_OFFSET);
-            int flags = Byte.toUnsignedInt((byte) U8.getOpaque(segment, (long) FLAGS_OFFSET));
-            // rmb (pvclock_read_retry): the version re-check cannot move above the field loads.
-            VarHandle.loadLoadFence();
-            int second = (int) U32.getAcquire(segment, (long) VERSION_OFFSET);
-            if (second == expected) {
-                if (shift < -PvclockScale.MAX_ABS_SHIFT || shift > PvclockScale.MAX_ABS_SHIFT) {
-                    return new VcpuTimeReading.Failed(attempt + 1, second, "tsc_shift " + shift + " out of range");
+    public VcpuTimeReading read(SeqlockRetry retry) {
+        int failed = 0;
+        int version;
+        do {
+            version = Seqlock.beginRead(segment, VERSION_OFFSET);
+            if ((version & 1) == 0) {
+                long tscTimestamp = tscTimestamp();
+                long systemTimeNs = systemTime();
+                int mul = tscToSystemMul();
+                int shift = tscShift();
+                int flags = flags();
+                if (Seqlock.validate(segment, VERSION_OFFSET, version)) {
+                    if (shift < -PvclockScale.MAX_ABS_SHIFT || shift > PvclockScale.MAX_ABS_SHIFT) {
+                        return new VcpuTimeReading.Failed(failed + 1, version, "tsc_shift " + shift + " out of range");
+                    }
+                    return new VcpuTimeReading.Value(
+                            version, tscTimestamp, systemTimeNs, new PvclockScale(mul, shift), flags);
                 }
-                return new VcpuTimeReading.Value(
-                        second, tscTimestamp, systemTimeNs, new PvclockScale(mul, shift), flags);
+                version = version();
             }
-            lastVersion = second;
-        }
-        String why = (lastVersion & 1) != 0
-                ? "writer stuck: version " + Integer.toUnsignedString(lastVersion) + " still odd"
+        } while (retry.again(++failed, version));
+        String why = (version & 1) != 0
+                ? "writer stuck: version " + Integer.toUnsignedString(version) + " still odd"
                 : "torn: version changed during every attempt";
-        return new VcpuTimeReading.Failed(maxRetries + 1, lastVersion, why + " (" + (maxRetries + 1) + " attempts)");
+        return new VcpuTimeReading.Failed(failed, version, why + " (" + failed + " attempts)");
     }
 
-    /** The version as stored (unsynchronised peek). */
+    /** The version as stored (a single atomic load, no ordering). */
     public int version() {
-        return (int) U32.getVolatile(segment, (long) VERSION_OFFSET);
+        return (int) U32.getOpaque(segment, (long) VERSION_OFFSET);
+    }
+
+    /** Stores the version (no ordering: fixtures and tests; writers use {@link #publish}). */
+    public VcpuTimeInfo version(int version) {
+        U32.setOpaque(segment, (long) VERSION_OFFSET, version);
+        return this;
+    }
+
+    /** tsc_timestamp (u64 counter ticks, as a two's complement long). */
+    public long tscTimestamp() {
+        return (long) U64.getOpaque(segment, (long) TSC_TIMESTAMP_OFFSET);
+    }
+
+    public VcpuTimeInfo tscTimestamp(long ticks) {
+        U64.setOpaque(segment, (long) TSC_TIMESTAMP_OFFSET, ticks);
+        return this;
+    }
+
+    /** system_time (u64 ns since hypervisor boot). */
+    public long systemTime() {
+        return (long) U64.getOpaque(segment, (long) SYSTEM_TIME_OFFSET);
+    }
+
+    public VcpuTimeInfo systemTime(long ns) {
+        U64.setOpaque(segment, (long) SYSTEM_TIME_OFFSET, ns);
+        return this;
+    }
+
+    /** tsc_to_system_mul (u32, 0.32 fixed point ns per tick, as stored in an int). */
+    public int tscToSystemMul() {
+        return (int) U32.getOpaque(segment, (long) TSC_TO_SYSTEM_MUL_OFFSET);
+    }
+
+    public VcpuTimeInfo tscToSystemMul(int mul) {
+        U32.setOpaque(segment, (long) TSC_TO_SYSTEM_MUL_OFFSET, mul);
+        return this;
+    }
+
+    /** tsc_shift (s8). */
+    public int tscShift() {
+        return (byte) U8.getOpaque(segment, (long) TSC_SHIFT_OFFSET);
+    }
+
+    /** Stores tsc_shift; it must fit an s8. */
+    public VcpuTimeInfo tscShift(int shift) {
+        if (shift < Byte.MIN_VALUE || shift > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException("tsc_shift " + shift + " does not fit the s8 field: expected -128..127");
+        }
+        U8.setOpaque(segment, (long) TSC_SHIFT_OFFSET, (byte) shift);
+        return this;
+    }
+
+    /** flags (u8: PVCLOCK_TSC_STABLE_BIT, PVCLOCK_GUEST_STOPPED). */
+    public int flags() {
+        return Byte.toUnsignedInt((byte) U8.getOpaque(segment, (long) FLAGS_OFFSET));
+    }
+
+    /** Stores flags (the low 8 bits of {@code flags}). */
+    public VcpuTimeInfo flags(int flags) {
+        U8.setOpaque(segment, (long) FLAGS_OFFSET, (byte) flags);
+        return this;
     }
 }

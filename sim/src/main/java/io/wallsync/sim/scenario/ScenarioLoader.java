@@ -1,5 +1,6 @@
 package io.wallsync.sim.scenario;
 
+import io.wallsync.core.page.TimeOffsetSeconds;
 import io.wallsync.sim.scenario.GuestGroup.GuestKind;
 import io.wallsync.sim.scenario.GuestGroup.ReadMode;
 import io.wallsync.sim.scenario.NtpSpec.StepMethod;
@@ -352,6 +353,11 @@ public final class ScenarioLoader {
             long offsetNs = f.duration("time_offset", 0);
             if (offsetNs % NS_PER_S != 0) {
                 throw f.error("time_offset", "expected whole seconds (Xen keeps time_offset in seconds)");
+            }
+            try {
+                TimeOffsetSeconds.of(offsetNs / NS_PER_S);
+            } catch (IllegalArgumentException e) {
+                throw f.error("time_offset", e.getMessage());
             }
             f.finish();
             guests.add(new GuestGroup(name, kind, count, bootAt, spread, shutdown, reads, reread, offsetNs / NS_PER_S));

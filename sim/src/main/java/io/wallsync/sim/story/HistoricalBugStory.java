@@ -44,8 +44,28 @@ public final class HistoricalBugStory {
         this.config = config;
     }
 
+    /**
+     * Called when a story guest boots, in virtual time: {@code wallsync vm story} boots a real
+     * guest there, reading {@code domain}'s wallclock.
+     */
+    @FunctionalInterface
+    public interface BootHook {
+        BootHook NONE = (guest, domain, atNs, trueEpochNs) -> {};
+
+        /**
+         * @param atNs virtual ns after host boot (= Xen system time here)
+         * @param trueEpochNs the true date then
+         */
+        void booted(StoryGuest guest, Domain domain, long atNs, long trueEpochNs);
+    }
+
     /** Runs the story under {@code policy}; deterministic. */
     public PolicyOutcome run(SyncPolicy policy) {
+        return run(policy, BootHook.NONE);
+    }
+
+    /** Runs the story under {@code policy}, calling {@code hook} at each guest boot. */
+    public PolicyOutcome run(SyncPolicy policy, BootHook hook) {
         long bootEpochNs = config.hostBootTrue().getEpochSecond() * 1_000_000_000L
                 + config.hostBootTrue().getNano();
         long rtcEpochNs = bootEpochNs + config.rtcErrorNs();
@@ -101,6 +121,7 @@ public final class HistoricalBugStory {
                     Domain domain = hypervisor.createDomain(DomainKind.PV, 0);
                     PvGuest pv = PvGuest.boot(domain.sharedInfo(), trueTime);
                     booted.put(guest, new Booted(domain, t, bootEpochNs + t, pv.bootWallNs()));
+                    hook.booted(guest, domain, t, bootEpochNs + t);
                 }
             }
             for (Booted b : booted.values()) {
