@@ -54,9 +54,10 @@ final class DemoCommand implements Callable<Integer> {
         out.print(StoryTable.render(config, outcomes));
         out.println();
         out.println(
-                "legacy-periodic (Linux < 3.11) pushes only every 11 min while synced: the 'window' guest, booted after");
+                "legacy-periodic (Linux < 3.11) pushes only once NTP reports sync, then every 11 min: the 'window' guest,");
         out.println(
-                "the NTP step, still gets the 5 h old date; step-and-periodic pushes on the step, so it boots right.");
+                "booted after the NTP step but before sync, still gets the 5 h old date; step-and-periodic pushes on the");
+        out.println("step, so it boots right.");
         out.println("wallsync-serve is the daemon behind 'wallsync serve' (its push loop beating every second): it"
                 + " pushes on the step too.");
         out.flush();

@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Serve the host clock over NTP with the kernel's sync state.",
-            "RFC 5905 server mode: leap indicator 3 and stratum 16 while the host is unsynchronised,"
-                    + " --stratum while it is.",
+            "RFC 5905 server mode: leap indicator 3 and stratum 0 (RFC 5905: 16 is sent as 0) while the host"
+                    + " is unsynchronised, --stratum while it is.",
             "Never changes the host clock."
         })
 public final class NtpCommand implements Callable<Integer> {

@@ -16,7 +16,12 @@ class DemoCommandTest {
                 .contains("step-and-periodic  window  +2:00    2026-11-25T09:02:00Z      0 ns")
                 .contains(
                         "step-and-periodic  3 hypercall(s) in 20:00: start at +0:00, step at +1:00, periodic at +12:00")
-                .contains("step-and-periodic pushes on the step, so it boots right.")
+                // Linux 3.10 sync_cmos_clock runs first from the adjtimex that reports sync (+3:00)
+                // and pushes at the next x.5 s (the +3:01 tick), then every 660 s (+14:01).
+                .contains("legacy-periodic    2 hypercall(s) in 20:00: periodic at +3:01, periodic at +14:01")
+                .contains("legacy-periodic    window  +2:00    2026-11-25T04:02:00Z      -5h 00m 00s      +3:01")
+                .contains("step-and-periodic pushes on the")
+                .contains("step, so it boots right.")
                 // The daemon's own wiring (what serve runs) in the same story: same pushes, same dates.
                 .contains("wallsync-serve     window  +2:00    2026-11-25T09:02:00Z      0 ns")
                 .contains(

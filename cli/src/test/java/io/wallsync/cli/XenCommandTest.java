@@ -138,6 +138,21 @@ class XenCommandTest {
     }
 
     @Test
+    void settime64WithNsecsOfASecondOrMoreIsRcZeroAsInXen() throws Exception {
+        // Xen do_platform_op checks only settime64.mbz; do_settime then does
+        //     x = SECONDS(secs) + nsecs - system_time_base; y = do_div(x, 1000000000);
+        // secs=10, nsecs=1_500_000_000, system_time=0 -> wc_sec = 11, wc_nsec = 500_000_000.
+        Path out = tmp.resolve("si.bin");
+        Run run = platformOp(PlatformOp.settime64(10, 1_500_000_000, 0), "--domain=0", "--shared-info-out=" + out);
+        assertThat(run.out()).isEqualTo("rc=0" + System.lineSeparator());
+        assertThat(run.err()).isEmpty();
+        ByteBuffer si = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
+        // struct shared_info x86_64 (xen/include/public/xen.h): wc_sec u32 @3076, wc_nsec u32 @3080.
+        assertThat(si.getInt(3076)).isEqualTo(11);
+        assertThat(si.getInt(3080)).isEqualTo(500_000_000);
+    }
+
+    @Test
     void moreThan136BytesIsAUsageError() {
         Run run = platformOp(new byte[137], "--domain=0");
         assertThat(run.exitCode()).isEqualTo(2);

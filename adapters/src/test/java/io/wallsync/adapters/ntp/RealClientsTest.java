@@ -111,7 +111,7 @@ class RealClientsTest {
     @Test
     void chronydRefusesAnUnsynchronisedHost() throws Exception {
         chronyd();
-        // Leap indicator 3 / stratum 16: chrony takes no sample from it, so -Q finds no source.
+        // Leap indicator 3 / stratum 0: chrony takes no sample from it, so -Q finds no source.
         TestClock clock = TestClock.realPlus(2_500_000_000L)
                 .state(new SyncState(false, 16_000_000, 16_000_000, 0, LeapIndicator.NONE));
         try (NtpServer server = NtpServer.start(loopback(0), clock, System::nanoTime, line -> {})) {

@@ -36,15 +36,48 @@ import java.util.Optional;
  * very next notification ({@link PushReason#RETRY}), so a transient failure cannot leave guests with
  * a stale wallclock for up to 11 minutes.
  *
- * <p>LEGACY_PERIODIC follows {@code sync_cmos_clock} (kernel/time/ntp.c, Linux 3.10): a timer on
- * dom0's monotonic clock runs every period from the agent's start; when it runs it pushes only if
- * {@code ntp_synced()}; steps are ignored.
+ * <p>LEGACY_PERIODIC follows {@code sync_cmos_clock} and {@code notify_cmos_timer} (kernel/time/ntp.c,
+ * Linux 3.10, where dom0's {@code update_persistent_clock} is {@code xen_set_wallclock}, the settime
+ * hypercall):
+ *
+ * <pre>
+ *   if (!ntp_synced()) {
+ *       // Not synced, exit, do not restart a timer (if one is running, let it run out).
+ *       return;
+ *   }
+ *   getnstimeofday(&amp;now);
+ *   if (abs(now.tv_nsec - (NSEC_PER_SEC / 2)) &lt;= tick_nsec / 2)
+ *       fail = update_persistent_clock(now);
+ *   next.tv_nsec = (NSEC_PER_SEC / 2) - now.tv_nsec - (TICK_NSEC / 2);
+ *   if (next.tv_nsec &lt;= 0) next.tv_nsec += NSEC_PER_SEC;
+ *   if (!fail) next.tv_sec = 659; else next.tv_sec = 0;
+ *   schedule_delayed_work(&amp;sync_cmos_work, timespec_to_jiffies(&amp;next));
+ * </pre>
+ *
+ * and {@code do_adjtimex} ends with {@code notify_cmos_timer()}, i.e. {@code
+ * schedule_delayed_work(&amp;sync_cmos_work, 0)}. So the work is not armed while NTP is
+ * unsynchronised; the NTP daemon's adjtimex call that clears STA_UNSYNC runs it at once, it aims
+ * itself at the next x.5 s, pushes there, and from then on re-arms every 659 s + the fraction to the
+ * next x.5 s (660 s); a failed hypercall is retried at the next x.5 s; a run that finds NTP
+ * unsynchronised disarms it until the next adjtimex. Steps are ignored. This agent sees no adjtimex
+ * calls, only clock updates and the sync state, so it takes the first update that finds NTP
+ * synchronised while the work is disarmed as that adjtimex call (the kernel never clears STA_UNSYNC
+ * by itself: only adjtimex does). Its timer is the caller's clock updates: a run aimed at x.5 s
+ * happens at the first update at or after that instant and counts as inside the {@code tick_nsec /
+ * 2} window; {@link #LEGACY_TICK_NSEC} is TICK_NSEC at HZ = 250.
  *
  * <p>Not thread-safe: like the kernel's timekeeping lock, the caller serialises notifications.
  */
 public final class Dom0SyncAgent {
     /** The 11-minute period of the CMOS/wallclock sync ({@code 11 * 60} s in both Linux paths). */
     public static final long DEFAULT_PERIOD_NS = 11 * 60 * 1_000_000_000L;
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    /** TICK_NSEC of the modelled dom0 kernel: 10^9 / HZ at HZ = 250 (Debian's CONFIG_HZ). */
+    public static final long LEGACY_TICK_NSEC = 4_000_000L;
+
+    private static final long NOT_ARMED = Long.MAX_VALUE;
 
     private final HostClock host;
     private final MonotonicClock monotonic;
@@ -57,8 +90,10 @@ public final class Dom0SyncAgent {
     private boolean retryPending;
     /** STEP_AND_PERIODIC: dom0 realtime after which the next periodic push is due ({@code next_sync}). */
     private long nextSyncRealtimeNs = Long.MIN_VALUE;
-    /** LEGACY_PERIODIC: dom0 monotonic time of the next run of the sync work. */
-    private long nextLegacyRunMonotonicNs;
+    /** LEGACY_PERIODIC: dom0 monotonic time of the next run of sync_cmos_work, or NOT_ARMED. */
+    private long nextLegacyRunMonotonicNs = NOT_ARMED;
+    /** LEGACY_PERIODIC: the next run was aimed at x.5 s by the previous one. */
+    private boolean legacyRunAimed;
 
     private long notifications;
     private long hypercalls;
@@ -82,7 +117,6 @@ public final class Dom0SyncAgent {
             throw new IllegalArgumentException("periodNs must be > 0 ns, got " + periodNs);
         }
         this.periodNs = periodNs;
-        this.nextLegacyRunMonotonicNs = Math.addExact(monotonic.nanos(), periodNs);
     }
 
     /** An agent with Linux's 11-minute period. */
@@ -125,14 +159,39 @@ public final class Dom0SyncAgent {
 
     private Optional<PushRecord> legacyUpdate() {
         long nowMonotonicNs = monotonic.nanos();
+        boolean synced = host.syncState().synchronised();
+        if (nextLegacyRunMonotonicNs == NOT_ARMED) {
+            if (!synced) {
+                return Optional.empty();
+            }
+            // The adjtimex call that cleared STA_UNSYNC: notify_cmos_timer() runs the work now.
+            nextLegacyRunMonotonicNs = nowMonotonicNs;
+            legacyRunAimed = false;
+        }
         if (nowMonotonicNs < nextLegacyRunMonotonicNs) {
             return Optional.empty();
         }
-        nextLegacyRunMonotonicNs = Math.addExact(nowMonotonicNs, periodNs);
-        if (!host.syncState().synchronised()) {
-            return Optional.empty(); // sync_cmos_clock: "Not synced, exit".
+        if (!synced) {
+            nextLegacyRunMonotonicNs = NOT_ARMED; // "Not synced, exit, do not restart a timer"
+            return Optional.empty();
         }
-        return Optional.of(push(PushReason.PERIODIC, host.sample()));
+        HostSample now = host.sample();
+        long nsec = Math.floorMod(now.realtimeNs(), NANOS_PER_SECOND);
+        PushRecord record = null;
+        if (legacyRunAimed || Math.abs(nsec - NANOS_PER_SECOND / 2) <= LEGACY_TICK_NSEC / 2) {
+            record = push(PushReason.PERIODIC, now);
+        }
+        boolean pushed = record != null && record.succeeded();
+        // next.tv_nsec = NSEC_PER_SEC/2 - now.tv_nsec - TICK_NSEC/2, made positive; next.tv_sec =
+        // 659 (period - 1 s) after a push, 0 otherwise (not yet aimed, or the hypercall failed).
+        long nextNsec = NANOS_PER_SECOND / 2 - nsec - LEGACY_TICK_NSEC / 2;
+        if (nextNsec <= 0) {
+            nextNsec += NANOS_PER_SECOND;
+        }
+        long nextSecNs = pushed ? Math.max(0, periodNs - NANOS_PER_SECOND) : 0;
+        nextLegacyRunMonotonicNs = Math.addExact(nowMonotonicNs, nextSecNs + nextNsec);
+        legacyRunAimed = true;
+        return Optional.ofNullable(record);
     }
 
     private Optional<PushRecord> stepAndPeriodicUpdate(boolean wasSet, boolean first) {

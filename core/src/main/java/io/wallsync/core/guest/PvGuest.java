@@ -17,6 +17,12 @@ import java.util.Objects;
  * system clock and does not look at W again until {@link #resync()}: a W that the hypervisor fixes
  * later does not reach a guest that has booted.
  *
+ * <p>W is read with {@link PvWallclockReader#LINUX} unless another reader is named: Linux reads
+ * the u32 {@code wc_sec} only, so a PV guest shows Linux's behaviour for dates from 2106 on and
+ * for a W made negative by its time_offset (see {@link LinuxPvclockWallclockReader}).
+ * {@link PvWallclockReader#WALLSYNC_SEC_HI} is wallsync's 64-bit reader, for a guest that reads
+ * wc_sec_hi too.
+ *
  * <p>System time comes either from an injected clock or, as a real PV guest does it, from vcpu 0's
  * vcpu_time_info plus the guest's counter: system_time + scale_delta(counter - tsc_timestamp).
  */
@@ -35,14 +41,21 @@ public final class PvGuest {
     }
 
     private final SharedInfo page;
+    private final PvWallclockReader reader;
     private final SystemTimeSource systemTime;
     private final int maxRetries;
     private Wallclock wallclock;
     private final long bootWallNs;
     private final long bootSystemTimeNs;
 
-    private PvGuest(SharedInfo page, SystemTimeSource systemTime, int maxRetries, Wallclock wallclock) {
+    private PvGuest(
+            SharedInfo page,
+            PvWallclockReader reader,
+            SystemTimeSource systemTime,
+            int maxRetries,
+            Wallclock wallclock) {
         this.page = page;
+        this.reader = reader;
         this.systemTime = systemTime;
         this.maxRetries = maxRetries;
         this.wallclock = wallclock;
@@ -73,8 +86,17 @@ public final class PvGuest {
 
     /** As {@link #boot(SharedInfo, MonotonicClock)}, reporting a failed read as a value. */
     public static BootResult tryBoot(SharedInfo page, MonotonicClock systemTimeNs, int maxRetries) {
+        return tryBoot(page, systemTimeNs, maxRetries, PvWallclockReader.LINUX);
+    }
+
+    /**
+     * As {@link #tryBoot(SharedInfo, MonotonicClock, int)}, reading W (at boot and at every
+     * {@link #resync()}) with {@code reader} instead of Linux's.
+     */
+    public static BootResult tryBoot(
+            SharedInfo page, MonotonicClock systemTimeNs, int maxRetries, PvWallclockReader reader) {
         Objects.requireNonNull(systemTimeNs, "systemTimeNs");
-        return bootFrom(page, systemTimeNs::nanos, maxRetries);
+        return bootFrom(page, reader, systemTimeNs::nanos, maxRetries);
     }
 
     /**
@@ -102,7 +124,8 @@ public final class PvGuest {
         if (timeInfo.read(maxRetries) instanceof VcpuTimeReading.Failed failed) {
             return new BootResult.Failed("vcpu_time_info: " + failed.why());
         }
-        return bootFrom(page, () -> pvclockSystemTime(timeInfo, counter, maxRetries), maxRetries);
+        return bootFrom(
+                page, PvWallclockReader.LINUX, () -> pvclockSystemTime(timeInfo, counter, maxRetries), maxRetries);
     }
 
     private static long pvclockSystemTime(VcpuTimeInfo timeInfo, CycleCounter counter, int maxRetries) {
@@ -114,11 +137,13 @@ public final class PvGuest {
         };
     }
 
-    private static BootResult bootFrom(SharedInfo page, SystemTimeSource systemTime, int maxRetries) {
+    private static BootResult bootFrom(
+            SharedInfo page, PvWallclockReader reader, SystemTimeSource systemTime, int maxRetries) {
         Objects.requireNonNull(page, "page");
-        return switch (page.readWallclock(maxRetries)) {
+        Objects.requireNonNull(reader, "reader");
+        return switch (reader.read(page, maxRetries)) {
             case WallclockReading.Value v ->
-                new BootResult.Booted(new PvGuest(page, systemTime, maxRetries, v.wallclock()));
+                new BootResult.Booted(new PvGuest(page, reader, systemTime, maxRetries, v.wallclock()));
             case WallclockReading.Failed f -> new BootResult.Failed("wallclock: " + f.why());
         };
     }
@@ -155,7 +180,7 @@ public final class PvGuest {
      * --hctosys}). On failure the guest keeps its old W.
      */
     public WallclockReading resync() {
-        WallclockReading reading = page.readWallclock(maxRetries);
+        WallclockReading reading = reader.read(page, maxRetries);
         if (reading instanceof WallclockReading.Value v) {
             wallclock = v.wallclock();
         }

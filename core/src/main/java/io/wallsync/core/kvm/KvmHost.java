@@ -14,22 +14,31 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code pvclock_gtod_notify}: registered on the host's pvclock_gtod chain, it copies the
  *       timekeeper ({@code update_pvclock_gtod}) on <em>every</em> update, ticks and steps alike
- *       (it ignores was_set). Guests' kvmclock follows that copy: the host's BOOTTIME, NTP frequency
- *       corrections included, clock steps excluded.
+ *       (it ignores was_set). Guests' kvmclock is {@code get_kvmclock_base_ns()}, on x86_64 since
+ *       Linux 5.6 ("KVM: x86: use raw clock values consistently"): {@code
+ *       ktime_to_ns(ktime_add(ktime_get_raw(), pvclock_gtod_data.offs_boot))}, "Count up from boot
+ *       time, but with the frequency of the raw clock". So kvmclock runs at the raw clocksource
+ *       rate: NTP frequency corrections of the host do not reach it, nor do clock steps; sleep
+ *       time does ({@code offs_boot}). The master clock the guest's pvclock extrapolates from uses
+ *       the raw clock too.
  *   <li>{@code kvm_write_wall_clock}: only when a guest writes MSR_KVM_WALL_CLOCK_NEW, the wall time
  *       at kvmclock 0 (host realtime - kvmclock now) goes into the guest's pvclock_wall_clock.
  * </ul>
  *
- * So a step of the host clock after a guest booted never reaches it: exact frequency, stale phase.
+ * So a guest's wall clock ({@code wall + kvmclock}) is exactly the host's realtime at the MSR write
+ * ({@code kvm_get_wall_clock_epoch} = realtime - kvmclock, both now, whatever NTP has done to the
+ * host frequency), and from then on runs at the raw rate: the host's NTP corrections and steps
+ * after the guest booted never reach it (the guest's own NTP must correct it).
  */
 public final class KvmHost {
     /** MSR_KVM_WALL_CLOCK_NEW (arch/x86/include/uapi/asm/kvm_para.h). */
     public static final int MSR_KVM_WALL_CLOCK_NEW = 0x4b56_4d00;
 
+    /** MSR_KVM_WALL_CLOCK, the legacy number (arch/x86/include/uapi/asm/kvm_para.h: {@code 0x11}). */
+    public static final int MSR_KVM_WALL_CLOCK = 0x11;
+
     /** Priority of the notifier; KVM registers with the default 0. */
     public static final int GTOD_NOTIFIER_PRIORITY = 0;
-
-    private static final double SCALED_PPM_PER_PPM = 65_536.0;
 
     private final Timekeeper timekeeper;
     private final MonotonicClock clocksourceNs;
@@ -68,14 +77,15 @@ public final class KvmHost {
     }
 
     /**
-     * {@code get_kvmclock_base_ns()} from the last gtod copy: host BOOTTIME at the copy plus the
-     * clocksource time since, scaled by the frequency correction in force at the copy (what the
-     * master clock computes from pvclock_gtod_data).
+     * {@code get_kvmclock_base_ns()} (arch/x86/kvm/x86.c, CONFIG_X86_64, Linux 5.6 and later): the
+     * host's CLOCK_MONOTONIC_RAW at the last gtod copy plus the clocksource time since (no
+     * frequency correction: "with the frequency of the raw clock"), plus {@code offs_boot} (BOOTTIME
+     * - MONOTONIC) from that copy.
      */
     long hostKvmclockBaseNs() {
         long elapsedNs = clocksourceNs.nanos() - gtod.clocksourceNs();
-        double ppm = gtod.frequencyScaledPpm() / SCALED_PPM_PER_PPM;
-        return gtod.boottimeNs() + elapsedNs + Math.round(elapsedNs * ppm * 1e-6);
+        long offsBootNs = gtod.boottimeNs() - gtod.monotonicNs();
+        return gtod.rawNs() + elapsedNs + offsBootNs;
     }
 
     /** Host CLOCK_REALTIME now: what {@code kvm_get_wall_clock_epoch} starts from. */

@@ -7,14 +7,15 @@ package io.wallsync.core.notify;
  *  name    value   meaning
  *  DONE    0x0000  don't care
  *  OK      0x0001  suits me
- *  STOP    0x8000  NOTIFY_STOP_MASK: stop calling the rest of the chain
+ *  STOP    0x8001  NOTIFY_OK | NOTIFY_STOP_MASK: clean way to return from the chain
  *  BAD     0x8002  NOTIFY_STOP_MASK | 0x0002: bad/veto action, also stops the chain
  * </pre>
  */
 public enum NotifyResult {
     DONE(0x0000),
     OK(0x0001),
-    STOP(0x8000),
+    /** {@code #define NOTIFY_STOP (NOTIFY_OK|NOTIFY_STOP_MASK)} (include/linux/notifier.h). */
+    STOP(0x8001),
     BAD(0x8002);
 
     /** NOTIFY_STOP_MASK in include/linux/notifier.h: a result with this bit ends the chain walk. */

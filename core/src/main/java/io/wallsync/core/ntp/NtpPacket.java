@@ -82,8 +82,13 @@ public record NtpPacket(
     public static final int LEAP_DELETE = 2;
     public static final int LEAP_ALARM = 3;
 
-    /** Stratum of an unsynchronised server (RFC 5905 Figure 11). */
+    /**
+     * MAXSTRAT, the stratum of an unsynchronised server as a peer variable (RFC 5905 Figure 11). It
+     * is not sent: RFC 5905 section 7.3 maps it to {@link #STRATUM_INVALID} in transmitted packets.
+     */
     public static final int STRATUM_UNSYNCHRONISED = 16;
+    /** RFC 5905 Figure 11 "unspecified or invalid": what an unsynchronised server sends (chrony's NTP_INVALID_STRATUM). */
+    public static final int STRATUM_INVALID = 0;
     /** Stratum of a kiss-o'-death packet (RFC 5905 section 7.4). */
     public static final int STRATUM_KISS = 0;
 

@@ -49,7 +49,7 @@ public final class NtpTimestamp {
 
     /**
      * The POSIX nanoseconds of a 64-bit NTP timestamp, in the era that puts the result closest to
-     * {@code pivotUnixNanos} (within 2^31 s of it). The fraction is rounded to the nearest
+     * {@code pivotUnixNanos}: from 2^31 s before it to 2^31 s - 1 s after it. The fraction is rounded to the nearest
      * nanosecond, so {@code toUnixNanos(fromUnixNanos(t), p) == t} whenever p is within 68 years of t.
      *
      * @throws ArithmeticException if the result does not fit in a long (beyond 2262)
@@ -59,7 +59,8 @@ public final class NtpTimestamp {
         long fraction = ntpTimestamp & 0xFFFF_FFFFL;
         long pivotNtpSeconds = Math.floorDiv(pivotUnixNanos, NANOS_PER_SECOND) + NTP_TO_UNIX_SECONDS;
         // The signed 32-bit difference between the two era offsets is the distance modulo 2^32
-        // taken into (-2^31, 2^31]: the nearest era wins.
+        // taken into [-2^31, 2^31) by the (int) cast: the nearest era wins, and a timestamp exactly
+        // 2^31 s from the pivot is taken as 2^31 s before it.
         long ntpSeconds = pivotNtpSeconds + (int) (eraOffset - pivotNtpSeconds);
         // fraction * 1e9 < 2^32 * 2^30 = 2^62: no overflow. Rounding may give 1e9 (fraction near
         // 2^32), which the addition below carries into the seconds.

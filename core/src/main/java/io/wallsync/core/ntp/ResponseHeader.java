@@ -9,22 +9,37 @@ import io.wallsync.core.port.SyncState;
  *
  * <pre>
  *  field            synchronised                       unsynchronised           local stratum N
- *  leap indicator   1 / 2 when STA_INS / STA_DEL, 0    3 (alarm)                as synchronised
- *  stratum          policy stratum                     16                       N
+ *  leap indicator   1 / 2 when STA_INS / STA_DEL, 0    3 (alarm)                0 (LEAP_Normal)
+ *  stratum          policy stratum                     0 (MAXSTRAT on wire)     N
  *  reference id     policy reference id                0                        policy reference id
- *  reference ts     last host adjustment (estimate)    0                        now
+ *  reference ts     last host adjustment (estimate)    0                        now - 1 s
  *  root delay       2 * min(esterror, maxerror)        same                     0
- *  root dispersion  maxerror - min(esterror, maxerror) same                     one precision quantum
+ *  root dispersion  maxerror - min(esterror, maxerror) same                     0
  * </pre>
  *
  * Root delay and dispersion: chrony and ntpd give the kernel {@code maxerror = root delay / 2 +
  * root dispersion} (the root distance, chrony reference.c update_sync_status) and {@code esterror}
  * = their estimated error. The split above gives a client exactly {@code root distance = delay/2 +
  * dispersion = maxerror} (RFC 5905 appendix A.5.5.2's lambda), so the bound the kernel states is
- * the bound the client sees, and esterror appears as the delay part.
+ * the bound the client sees, and esterror appears as the delay part. (chrony itself sends 1 s and
+ * 1 s while unsynchronised; the kernel's bounds say more and no client uses them then.)
+ *
+ * <p>Unsynchronised stratum: RFC 5905 section 7.3 ("map p.stratum values of MAXSTRAT or greater to
+ * 0 in transmitted packets") and chrony 4.8 ntp_core.c {@code transmit_packet} ("Stratum 16 and
+ * larger are invalid": {@code if (our_stratum < NTP_MAX_STRATUM) message.stratum = our_stratum;
+ * else message.stratum = NTP_INVALID_STRATUM;}, ntp.h {@code #define NTP_INVALID_STRATUM 0}).
+ *
+ * <p>Local stratum: chrony 4.8 reference.c {@code REF_GetReferenceParams}, the branch taken when
+ * {@code enable_local_stratum} and the clock is not synchronised: {@code *leap_status =
+ * LEAP_Normal; *root_delay = 0.0; *root_dispersion = 0.0;} and the reference time is
+ * {@code local_time - 1.0} ({@code UTI_AddDoubleToTimespec(local_time, -1.0, &local_ref_time)}, so
+ * that a client never sees a transmit timestamp before it). chrony also subtracts a random fuzz of
+ * up to 1 s ({@code fuzz_ref_time}) and refreshes the reference time only every 64 s; this header
+ * is deterministic (no fuzz) and is recomputed by the server's refresh, so its reference time is
+ * always now − 1 s of that refresh: inside chrony's range [now − 65 s, now − 1 s].
  *
  * @param leap leap indicator 0..3
- * @param stratum 1..16
+ * @param stratum 0 (unsynchronised, RFC 5905 "unspecified or invalid") or 1..15
  * @param referenceId raw 32 bits
  * @param referenceTimestamp 64-bit NTP timestamp
  * @param rootDelay NTP short
@@ -39,6 +54,8 @@ public record ResponseHeader(
         int rootDelay,
         int rootDispersion,
         int precisionLog2) {
+    /** How far the local-stratum reference time lies before now: chrony's {@code -1.0} s. */
+    static final long LOCAL_REFERENCE_AGE_NS = 1_000_000_000L;
 
     /**
      * @param state the host's (or domain's) sync state
@@ -49,14 +66,13 @@ public record ResponseHeader(
     public static ResponseHeader of(
             SyncState state, ServerPolicy policy, long nowUnixNanos, long lastAdjustmentUnixNanos) {
         if (!state.synchronised() && policy.localStratum().isPresent()) {
-            long quantumUs = Math.max(1, (1_000_000L >> Math.min(20, -policy.precisionLog2())));
             return new ResponseHeader(
-                    leapOf(state.leap()),
+                    NtpPacket.LEAP_NONE,
                     policy.localStratum().getAsInt(),
                     policy.referenceId(),
-                    NtpTimestamp.fromUnixNanos(nowUnixNanos),
+                    NtpTimestamp.fromUnixNanos(nowUnixNanos - LOCAL_REFERENCE_AGE_NS),
                     0,
-                    NtpTimestamp.shortFromMicros(quantumUs),
+                    0,
                     policy.precisionLog2());
         }
         long estUs = Math.min(state.estErrorUs(), state.maxErrorUs());
@@ -65,7 +81,7 @@ public record ResponseHeader(
         if (!state.synchronised()) {
             return new ResponseHeader(
                     NtpPacket.LEAP_ALARM,
-                    NtpPacket.STRATUM_UNSYNCHRONISED,
+                    NtpPacket.STRATUM_INVALID,
                     0,
                     0,
                     rootDelay,

@@ -16,9 +16,10 @@ import java.util.OptionalInt;
  *       RFC 5905 loop check (refid equals my address) cannot fire by accident. Set the upstream's
  *       address when it is known. While unsynchronised the reference id is 0, as chrony sends.
  *   <li><b>local stratum</b> (off by default): like chrony's {@code local stratum N}, answer with
- *       leap indicator 0 at stratum N, root delay 0 and root dispersion one precision quantum even
- *       while the kernel says unsynchronised (isolated networks, benchmarks). Without it an
- *       unsynchronised host answers leap indicator 3 at stratum 16.
+ *       leap indicator 0 at stratum N, root delay 0, root dispersion 0 and reference time now − 1 s
+ *       even while the kernel says unsynchronised (isolated networks, benchmarks), as chrony's
+ *       {@code REF_GetReferenceParams}. Without it an unsynchronised host answers leap indicator 3
+ *       at stratum 0 (RFC 5905 section 7.3 sends MAXSTRAT 16 as 0; chrony does the same).
  *   <li><b>precision</b>: log2 seconds of the measured cost of one wallclock read (see {@link
  *       #precisionLog2FromReadCost}).
  * </ul>

@@ -121,6 +121,24 @@ public final class Mc146818 {
      */
     public static final long UIP_HOLD_LENGTH_NS = 8L * 1_000_000_000L / RTC_CLOCK_RATE_HZ;
 
+    /**
+     * Xen's {@code RTC_CMOS_SIZE} (xen/include/public/arch-x86/hvm/save.h): the vRTC holds CMOS
+     * bytes 0x00..0x0D; higher indexes go to the device model.
+     */
+    public static final int XEN_RTC_CMOS_SIZE = 14;
+
+    /**
+     * Xen's UIP window: "UIP bit will be set at last 244us of every second" ({@code
+     * update_in_progress}, {@code check_update_timer} in xen/arch/x86/hvm/rtc.c), in ns.
+     */
+    public static final long XEN_UIP_HOLD_NS = 244_000L;
+
+    /** Xen's {@code RTC_REF_CLCK_4MHZ}: register A divider bits 000, a 4.194304 MHz time base. */
+    public static final int XEN_REF_CLCK_4MHZ = 0x00;
+
+    /** Xen's {@code RTC_REF_CLCK_1MHZ}: register A divider bits 001, a 1.048576 MHz time base. */
+    public static final int XEN_REF_CLCK_1MHZ = 0x10;
+
     /** After the divider reset is released, the first update comes half a second later. */
     public static final long DIVIDER_RESET_FIRST_UPDATE_NS = 500_000_000L;
 

@@ -18,6 +18,32 @@ import java.util.OptionalLong;
  * localOffsetNs} (the same value modulo 2^64) plus {@code phaseNs}, QEMU's {@code offset}: the
  * sub-second phase that a reload of the date registers starts from.
  *
+ * <p>The Xen flavour follows xen/arch/x86/hvm/rtc.c (Xen 4.23-dev; the file has not changed in
+ * these points since Xen 4.3) where it differs from QEMU:
+ *
+ * <ul>
+ *   <li>{@code rtc_ioport_write} RTC_REG_A only stores the value ({@code (data &amp; ~RTC_UIP) |
+ *       (orig &amp; RTC_UIP)}) and calls {@code rtc_timer_update}: a divider reset neither freezes
+ *       nor restarts the clock, which keeps running whatever DV is;
+ *   <li>releasing SET calls {@code rtc_set_time} whatever DV is: the domain's time_offset moves by
+ *       {@code after - before}, whole seconds, where before is the date when SET was entered
+ *       ({@code current_tm}), so the seconds spent in SET are kept, not lost;
+ *   <li>RTC_REG_B is stored as written (setting SET does not clear UIE), and {@code
+ *       rtc_update_irq} only raises IRQF and IRQ 8 (when B &amp; C &amp; (PF|AF|UF) is set); it never
+ *       clears IRQF or lowers the line;
+ *   <li>only CMOS indexes 0x00..0x0D are the vRTC's ({@code RTC_CMOS_SIZE} 14); higher indexes,
+ *       and the index writes that select them, go to the {@link CmosDeviceModel};
+ *   <li>UIP is the last 244 us of each second ({@link Mc146818#XEN_UIP_HOLD_NS}), the update is
+ *       timed from the guest time in whole microseconds, and the periodic interrupt runs every
+ *       {@code DIV_ROUND(cycles * 10^9, 32768)} ns on a grid counted from the device's creation
+ *       ({@code start_time}: {@code delta = period - ((now - s->start_time) % period)}); the
+ *       divider must be 4.194304 MHz, 1.048576 MHz or 32.768 kHz, and rates 1 and 2 repeat 8 and 9
+ *       only at 32.768 kHz.
+ * </ul>
+ *
+ * The update and alarm timers keep QEMU's structure (one update timer that also serves the
+ * alarm) with Xen's timing.
+ *
  * <p>Time registers are a cache, refreshed from the clock whenever QEMU refreshes them (reads of a
  * date register, SET or divider reset, the update cycle, every alarm computation). A guest write
  * of a date field while the clock runs reloads the clock from all date registers, as QEMU does.
@@ -33,6 +59,7 @@ public final class Mc146818Rtc {
     private final RtcFlavor flavor;
     private final RtcTimeBase timeBase;
     private final RtcIrqListener irq;
+    private final CmosDeviceModel deviceModel;
     private final int[] cmos = new int[CMOS_SIZE];
     private int index;
 
@@ -50,15 +77,32 @@ public final class Mc146818Rtc {
     private int periodCycles;
     /** QEMU's {@code next_alarm_time}, virtual ns (compared unsigned, as QEMU does). */
     private long nextAlarmTimeNs;
+    /** Xen's {@code current_tm}, as seconds since the epoch: the "before" of {@code rtc_set_time}. */
+    private long currentTmSeconds;
+    /** Xen's {@code start_time}: virtual ns at creation, origin of the periodic grid. */
+    private final long startTimeNs;
+    /** Xen's {@code s->period}: the periodic period in ns, 0 = off. */
+    private long xenPeriodNs;
 
     /**
      * A powered-on RTC showing the time base's current wall time, registers at their reset values
      * (A = 0x26, B = 0x02, C = 0x00, D = 0x80) and CMOS RAM zeroed.
      */
     public Mc146818Rtc(RtcFlavor flavor, RtcTimeBase timeBase, RtcIrqListener irq) {
+        this(flavor, timeBase, irq, CmosDeviceModel.ram());
+    }
+
+    /**
+     * As {@link #Mc146818Rtc(RtcFlavor, RtcTimeBase, RtcIrqListener)}; in the Xen flavour, CMOS
+     * indexes 0x0E..0x7F are served by {@code deviceModel} (the QEMU flavour serves all 128 bytes
+     * itself and never calls it).
+     */
+    public Mc146818Rtc(RtcFlavor flavor, RtcTimeBase timeBase, RtcIrqListener irq, CmosDeviceModel deviceModel) {
         this.flavor = Objects.requireNonNull(flavor, "flavor");
         this.timeBase = Objects.requireNonNull(timeBase, "timeBase");
         this.irq = Objects.requireNonNull(irq, "irq");
+        this.deviceModel = Objects.requireNonNull(deviceModel, "deviceModel");
+        this.startTimeNs = timeBase.virtualNs();
         cmos[RTC_REG_A] = RESET_REG_A;
         cmos[RTC_REG_B] = RESET_REG_B;
         cmos[RTC_REG_C] = RESET_REG_C;
@@ -67,6 +111,7 @@ public final class Mc146818Rtc {
         // to whole seconds; a time base with a sub-second part keeps it here (phase = that part).
         long wallNs = timeBase.wallNs();
         phaseNs = Long.remainderUnsigned(wallNs, NS_PER_SECOND);
+        currentTmSeconds = wallNs / NS_PER_SECOND;
         setCmos(CmosCalendar.gmtime(wallNs / NS_PER_SECOND));
         checkUpdateTimer();
     }
@@ -90,6 +135,9 @@ public final class Mc146818Rtc {
     public int inb(int port) {
         if ((port & 1) == 0) {
             return 0xFF;
+        }
+        if (forwardedToDeviceModel()) {
+            return deviceModel.inb(port);
         }
         int value;
         switch (index) {
@@ -130,6 +178,13 @@ public final class Mc146818Rtc {
         int data = value & 0xFF;
         if ((port & 1) == 0) {
             index = data & INDEX_MASK;
+            if (forwardedToDeviceModel()) {
+                deviceModel.outb(port, value); // Xen: return (data < RTC_CMOS_SIZE), i.e. unhandled
+            }
+            return;
+        }
+        if (forwardedToDeviceModel()) {
+            deviceModel.outb(port, value);
             return;
         }
         switch (index) {
@@ -156,6 +211,11 @@ public final class Mc146818Rtc {
         }
     }
 
+    /** Xen flavour: {@code s->hw.cmos_index >= RTC_CMOS_SIZE}, so the vRTC does not handle it. */
+    private boolean forwardedToDeviceModel() {
+        return flavor == RtcFlavor.XEN && index >= XEN_RTC_CMOS_SIZE;
+    }
+
     private int readDateRegister() {
         // "if not in set mode, calibrate cmos before reading"
         if (rtcRunning()) {
@@ -167,10 +227,10 @@ public final class Mc146818Rtc {
     private void writeDateRegister(int data) {
         boolean running = rtcRunning();
         if (running && flavor.guestWritesMoveTimeOffset()) {
-            // Xen: "Fetch the current time and update just this field", keeping the phase.
+            // Xen: "Fetch the current time and update just this field", then rtc_set_time.
             updateTime();
             cmos[index] = data;
-            setTime(Long.remainderUnsigned(guestTimeNs(), NS_PER_SECOND));
+            xenSetTime();
         } else {
             cmos[index] = data;
             // "if in set mode, do not update the time"
@@ -184,6 +244,16 @@ public final class Mc146818Rtc {
     }
 
     private void writeRegisterA(int data) {
+        if (flavor == RtcFlavor.XEN) {
+            // Xen rtc_ioport_write, case RTC_REG_A: "UIP bit is read only"; the divider bits only
+            // reach the periodic timer ("if ( (data ^ orig) & ~RTC_UIP ) rtc_timer_update(s)").
+            int orig = cmos[RTC_REG_A];
+            cmos[RTC_REG_A] = (data & ~REG_A_UIP) | (orig & REG_A_UIP);
+            if (((data ^ orig) & ~REG_A_UIP) != 0) {
+                xenRtcTimerUpdate();
+            }
+            return;
+        }
         boolean ratechanged = ((cmos[RTC_REG_A] ^ data) & REG_A_RATE_MASK) != 0;
         int oldPeriod = periodicTicks();
         if ((data & REG_A_DIVIDER_RESET) == REG_A_DIVIDER_RESET) {
@@ -211,6 +281,10 @@ public final class Mc146818Rtc {
     }
 
     private void writeRegisterB(int value) {
+        if (flavor == RtcFlavor.XEN) {
+            xenWriteRegisterB(value);
+            return;
+        }
         int data = value;
         boolean pieChanged = ((cmos[RTC_REG_B] ^ data) & REG_B_PIE) != 0;
         int oldPeriod = periodicTicks();
@@ -241,6 +315,65 @@ public final class Mc146818Rtc {
             periodicTimerUpdate(timeBase.virtualNs(), oldPeriod, true);
         }
         checkUpdateTimer();
+    }
+
+    /** Xen {@code rtc_ioport_write}, case RTC_REG_B. */
+    private void xenWriteRegisterB(int data) {
+        int orig = cmos[RTC_REG_B];
+        if ((data & REG_B_SET) != 0) {
+            // "set mode: reset UIP mode"; "adjust cmos before stopping"
+            cmos[RTC_REG_A] &= ~REG_A_UIP;
+            if ((orig & REG_B_SET) == 0) {
+                updateTime();
+            }
+        } else if ((orig & REG_B_SET) != 0) {
+            // "if disabling set mode, update the time": whatever DV is
+            xenSetTime();
+        }
+        cmos[RTC_REG_B] = data; // as written: UIE stays
+        // rtc_update_irq: "IRQ is raised if any source is both raised & enabled"; never lowered here.
+        if ((cmos[RTC_REG_B] & cmos[RTC_REG_C] & REG_C_MASK) != 0) {
+            cmos[RTC_REG_C] |= REG_C_IRQF;
+            irq.raise();
+        }
+        if (((data ^ orig) & REG_B_PIE) != 0) {
+            xenPeriodNs = 0; // destroy_periodic_time(&s->pt); s->period = 0;
+            xenRtcTimerUpdate();
+        }
+        if (((data ^ orig) & (REG_B_SET | REG_B_24H | REG_B_DM)) != 0) {
+            checkUpdateTimer();
+        }
+    }
+
+    /**
+     * Xen's {@code rtc_timer_update}: the period in ns from DV and the rate; when it changes, the
+     * next interrupt is at the next multiple of it counted from {@code start_time}.
+     */
+    private void xenRtcTimerUpdate() {
+        int rateSelect = cmos[RTC_REG_A] & REG_A_RATE_MASK;
+        int dv = cmos[RTC_REG_A] & REG_A_DV_MASK;
+        long periodNs = 0;
+        if (rateSelect != 0 && (dv == XEN_REF_CLCK_4MHZ || dv == XEN_REF_CLCK_1MHZ || dv == REG_A_DV_32KHZ)) {
+            // case RTC_REF_CLCK_32KHZ: if ( (period_code != 0) && (period_code <= 2) ) period_code += 7;
+            int code = dv == REG_A_DV_32KHZ && rateSelect <= 2 ? rateSelect + 7 : rateSelect;
+            long cycles = 1L << (code - 1);
+            // period = DIV_ROUND(period * 1000000000ULL, 32768)
+            periodNs = (cycles * NS_PER_SECOND + RTC_CLOCK_RATE_HZ / 2) / RTC_CLOCK_RATE_HZ;
+        }
+        if (periodNs == 0) {
+            xenPeriodNs = 0;
+            periodCycles = 0;
+            periodicTimer.pending = false;
+            return;
+        }
+        if (periodNs == xenPeriodNs) {
+            return;
+        }
+        xenPeriodNs = periodNs;
+        long now = timeBase.virtualNs();
+        // delta = period - ((now - s->start_time) % period)
+        nextPeriodicTimeNs = now + periodNs - Math.floorMod(now - startTimeNs, periodNs);
+        arm(periodicTimer, nextPeriodicTimeNs);
     }
 
     // ---------------------------------------------------------------- timers
@@ -316,7 +449,12 @@ public final class Mc146818Rtc {
     }
 
     private void periodicTimerFired() {
-        periodicTimerUpdate(nextPeriodicTimeNs, periodCycles, false);
+        if (flavor == RtcFlavor.XEN) {
+            nextPeriodicTimeNs += xenPeriodNs; // create_periodic_time: every period after the first
+            arm(periodicTimer, nextPeriodicTimeNs);
+        } else {
+            periodicTimerUpdate(nextPeriodicTimeNs, periodCycles, false);
+        }
         cmos[RTC_REG_C] |= REG_C_PF;
         if ((cmos[RTC_REG_B] & REG_B_PIE) != 0) {
             cmos[RTC_REG_C] |= REG_C_IRQF;
@@ -331,11 +469,16 @@ public final class Mc146818Rtc {
     private void checkUpdateTimer() {
         // "Holding the dividers in reset prevents interrupts from operating, while setting the SET
         // bit allows them to occur."
-        if ((cmos[RTC_REG_A] & REG_A_DIVIDER_RESET) == REG_A_DIVIDER_RESET) {
+        if (flavor == RtcFlavor.QEMU && (cmos[RTC_REG_A] & REG_A_DIVIDER_RESET) == REG_A_DIVIDER_RESET) {
             updateTimer.pending = false;
             return;
         }
         long guestSubSecondNs = Long.remainderUnsigned(guestTimeNs(), NS_PER_SECOND);
+        if (flavor == RtcFlavor.XEN) {
+            // Xen: guest_usec = get_localtime_us(d) % USEC_PER_SEC; the update ends after
+            // (USEC_PER_SEC - guest_usec) * NS_PER_USEC ns.
+            guestSubSecondNs = guestSubSecondNs / 1_000 * 1_000;
+        }
         long nextUpdateTimeNs = timeBase.virtualNs() + NS_PER_SECOND - guestSubSecondNs;
         // One second is already accounted for in nextUpdateTimeNs.
         int nextAlarmSeconds = nextAlarmSeconds();
@@ -380,17 +523,21 @@ public final class Mc146818Rtc {
         if (!rtcRunning()) {
             return false;
         }
-        if (updateTimer.pending && timeBase.virtualNs() >= updateTimer.expireNs - UIP_HOLD_LENGTH_NS) {
+        long holdNs = flavor == RtcFlavor.XEN ? XEN_UIP_HOLD_NS : UIP_HOLD_LENGTH_NS;
+        if (updateTimer.pending && timeBase.virtualNs() >= updateTimer.expireNs - holdNs) {
             cmos[RTC_REG_A] |= REG_A_UIP;
             return true;
         }
         long guestNs = guestTimeNs();
-        return guestNs % NS_PER_SECOND >= NS_PER_SECOND - UIP_HOLD_LENGTH_NS;
+        return guestNs % NS_PER_SECOND >= NS_PER_SECOND - holdNs;
     }
 
     // ---------------------------------------------------------------- date <-> registers
 
     private boolean rtcRunning() {
+        if (flavor == RtcFlavor.XEN) {
+            return (cmos[RTC_REG_B] & REG_B_SET) == 0; // Xen looks only at SET
+        }
         return (cmos[RTC_REG_B] & REG_B_SET) == 0 && (cmos[RTC_REG_A] & REG_A_DV_MASK) <= REG_A_DV_32KHZ;
     }
 
@@ -403,6 +550,7 @@ public final class Mc146818Rtc {
         long guestSeconds = guestTimeNs() / NS_PER_SECOND; // C division: truncates toward zero
         CmosCalendar.Fields fields = CmosCalendar.gmtime(guestSeconds);
         if ((cmos[RTC_REG_B] & REG_B_SET) == 0) {
+            currentTmSeconds = guestSeconds; // Xen: s->current_tm = gmtime(get_localtime(d))
             setCmos(fields);
         }
     }
@@ -459,16 +607,19 @@ public final class Mc146818Rtc {
      */
     private void setTime(long phase) {
         long targetNs = registersEpochSeconds() * NS_PER_SECOND + phase;
-        long changeNs = targetNs - guestTimeNs();
-        if (flavor.guestWritesMoveTimeOffset()) {
-            long totalNs = localOffsetNs + changeNs;
-            long deltaSeconds = Math.floorDiv(totalNs, NS_PER_SECOND);
-            localOffsetNs = Math.floorMod(totalNs, NS_PER_SECOND);
-            if (deltaSeconds != 0) {
-                timeBase.guestSetTime(deltaSeconds);
-            }
-        } else {
-            localOffsetNs += changeNs;
+        localOffsetNs += targetNs - guestTimeNs();
+    }
+
+    /**
+     * Xen's {@code rtc_set_time}: {@code before = mktime(current_tm)}, the tm fields from the
+     * registers, {@code after = mktime(...)}, {@code d->time_offset.seconds += (after - before)}.
+     */
+    private void xenSetTime() {
+        long after = registersEpochSeconds();
+        long deltaSeconds = after - currentTmSeconds;
+        currentTmSeconds = after;
+        if (deltaSeconds != 0) {
+            timeBase.guestSetTime(deltaSeconds);
         }
     }
 

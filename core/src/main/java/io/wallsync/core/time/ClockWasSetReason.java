@@ -16,7 +16,9 @@ package io.wallsync.core.time;
  * </pre>
  *
  * A leap second is applied from the tick (update_wall_time()), where the kernel cannot call
- * clock_was_set() directly and uses clock_was_set_delayed() instead.
+ * clock_was_set() directly and uses clock_was_set_delayed() instead. A leap second that an
+ * adjtimex(ADJ_FREQUENCY) call applies (its timekeeping_advance(TK_ADV_FREQ) crossed midnight
+ * first) is signalled with a plain clock_was_set(): the event then has {@code delayed = false}.
  */
 public enum ClockWasSetReason {
     SETTIMEOFDAY(false),

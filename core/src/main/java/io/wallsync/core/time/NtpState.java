@@ -5,6 +5,12 @@ import static io.wallsync.core.time.TimexStatus.STA_DEL;
 import static io.wallsync.core.time.TimexStatus.STA_INS;
 import static io.wallsync.core.time.TimexStatus.STA_NANO;
 import static io.wallsync.core.time.TimexStatus.STA_PLL;
+import static io.wallsync.core.time.TimexStatus.STA_PPSERROR;
+import static io.wallsync.core.time.TimexStatus.STA_PPSFREQ;
+import static io.wallsync.core.time.TimexStatus.STA_PPSJITTER;
+import static io.wallsync.core.time.TimexStatus.STA_PPSSIGNAL;
+import static io.wallsync.core.time.TimexStatus.STA_PPSTIME;
+import static io.wallsync.core.time.TimexStatus.STA_PPSWANDER;
 import static io.wallsync.core.time.TimexStatus.STA_RONLY;
 import static io.wallsync.core.time.TimexStatus.STA_UNSYNC;
 
@@ -14,7 +20,9 @@ import static io.wallsync.core.time.TimexStatus.STA_UNSYNC;
  * Timekeeper} owns one and serialises every access, as the kernel does with the timekeeping lock.
  *
  * <p>Not modelled: the PLL/FLL frequency feedback of {@code ntp_update_offset()} (a phase offset is
- * slewed at a fixed 500 ppm instead, see {@link ScaledAdjust}), PPS, ADJ_TICK and adjtime().
+ * slewed at a fixed 500 ppm instead, see {@link ScaledAdjust}), the PPS discipline (hardpps),
+ * ADJ_TICK and adjtime(). With {@code CONFIG_NTP_PPS} the PPS status bits still count in {@code
+ * is_error_status}.
  */
 final class NtpState {
     static final long NSEC_PER_USEC = 1_000L;
@@ -47,6 +55,7 @@ final class NtpState {
     /** TIME64_MAX stands for "no leap second scheduled" in ntp_next_leap_sec. */
     static final long NO_LEAP = Long.MAX_VALUE;
 
+    private final boolean configNtpPps;
     private ClockState timeState = ClockState.TIME_OK;
     private int timeStatus = STA_UNSYNC;
     private long timeOffsetNs;
@@ -55,6 +64,30 @@ final class NtpState {
     private long timeEstErrorUs = NTP_PHASE_LIMIT_US;
     private long timeFreqScaledPpm;
     private long nextLeapSec = NO_LEAP;
+
+    /** A kernel without CONFIG_NTP_PPS (every tickless, i.e. distribution, kernel). */
+    NtpState() {
+        this(false);
+    }
+
+    NtpState(boolean configNtpPps) {
+        this.configNtpPps = configNtpPps;
+    }
+
+    static boolean isErrorStatus(int status, boolean configNtpPps) {
+        if ((status & (STA_UNSYNC | STA_CLOCKERR)) != 0) {
+            return true;
+        }
+        if (!configNtpPps) {
+            return false;
+        }
+        // PPS signal lost when either PPS time or PPS frequency synchronization requested
+        return ((status & (STA_PPSFREQ | STA_PPSTIME)) != 0 && (status & STA_PPSSIGNAL) == 0)
+                // PPS jitter exceeded when PPS time synchronization requested
+                || (status & (STA_PPSTIME | STA_PPSJITTER)) == (STA_PPSTIME | STA_PPSJITTER)
+                // PPS wander exceeded or calibration error when PPS frequency synchronization requested
+                || ((status & STA_PPSFREQ) != 0 && (status & (STA_PPSWANDER | STA_PPSERROR)) != 0);
+    }
 
     ClockState timeState() {
         return timeState;
@@ -94,7 +127,7 @@ final class NtpState {
 
     /** What adjtimex(2) returns: the state, or TIME_ERROR when is_error_status() holds. */
     ClockState adjtimexState() {
-        return (timeStatus & (STA_UNSYNC | STA_CLOCKERR)) != 0 ? ClockState.TIME_ERROR : timeState;
+        return isErrorStatus(timeStatus, configNtpPps) ? ClockState.TIME_ERROR : timeState;
     }
 
     /**

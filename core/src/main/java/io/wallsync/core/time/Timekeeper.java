@@ -90,7 +90,7 @@ public final class Timekeeper implements HostClock {
 
     private final MonotonicClock clocksource;
     private final long clocksourceAtStartNs;
-    private final NtpState ntp = new NtpState();
+    private final NtpState ntp;
     private final NotifierChain<GtodEvent> gtodChain = new NotifierChain<>();
     private final NotifierChain<ClockWasSetEvent> clockWasSetChain = new NotifierChain<>();
 
@@ -115,6 +115,18 @@ public final class Timekeeper implements HostClock {
      *     TIME_SETTOD_SEC_MAX) seconds
      */
     public Timekeeper(MonotonicClock clocksourceNs, long initialRealtimeNs) {
+        this(clocksourceNs, initialRealtimeNs, false);
+    }
+
+    /**
+     * As {@link #Timekeeper(MonotonicClock, long)}, for a kernel built with {@code
+     * CONFIG_NTP_PPS=y} when {@code configNtpPps}: adjtimex then also reports TIME_ERROR for the PPS
+     * conditions of {@code is_error_status} (see {@link #isErrorStatus}). Distribution kernels
+     * cannot have it (drivers/pps/Kconfig: {@code depends on !NO_HZ_COMMON}, and they are tickless),
+     * so the two-argument constructor models {@code CONFIG_NTP_PPS} unset.
+     */
+    public Timekeeper(MonotonicClock clocksourceNs, long initialRealtimeNs, boolean configNtpPps) {
+        this.ntp = new NtpState(configNtpPps);
         this.clocksource = Objects.requireNonNull(clocksourceNs, "clocksourceNs");
         if (!validSettod(initialRealtimeNs)) {
             throw new IllegalArgumentException("initialRealtimeNs must be in [0, " + TIME_SETTOD_SEC_MAX
@@ -124,6 +136,22 @@ public final class Timekeeper implements HostClock {
         this.cycleLastNs = clocksourceAtStartNs;
         this.xtimeNs = initialRealtimeNs;
         this.wallToMonotonicNs = -initialRealtimeNs;
+    }
+
+    /**
+     * kernel/time/ntp.c {@code is_error_status(status)}: with {@code CONFIG_NTP_PPS}
+     *
+     * <pre>
+     *   return (status &amp; (STA_UNSYNC|STA_CLOCKERR))
+     *       || ((status &amp; (STA_PPSFREQ|STA_PPSTIME)) &amp;&amp; !(status &amp; STA_PPSSIGNAL))
+     *       || ((status &amp; (STA_PPSTIME|STA_PPSJITTER)) == (STA_PPSTIME|STA_PPSJITTER))
+     *       || ((status &amp; STA_PPSFREQ) &amp;&amp; (status &amp; (STA_PPSWANDER|STA_PPSERROR)));
+     * </pre>
+     *
+     * and without it {@code return status & (STA_UNSYNC|STA_CLOCKERR);}.
+     */
+    public static boolean isErrorStatus(int status, boolean configNtpPps) {
+        return NtpState.isErrorStatus(status, configNtpPps);
     }
 
     // ---------------------------------------------------------------- reading
@@ -410,8 +438,11 @@ public final class Timekeeper implements HostClock {
             }
         }
         if ((modes & (Timex.ADJ_FREQUENCY | Timex.ADJ_OFFSET)) != 0) {
-            // The elapsed time belongs to the old rate; only what follows uses the new one.
-            accumulate();
+            // The elapsed time belongs to the old rate; only what follows uses the new one. A leap
+            // second applied here is signalled with a plain clock_was_set(), not the delayed one:
+            // do_adjtimex: "clock_set |= timekeeping_advance(TK_ADV_FREQ); if (clock_set)
+            // clock_was_set(CLOCK_SET_WALL);" (kernel/time/timekeeping.c).
+            accumulate(false);
         }
         int oldTai = taiOffsetSeconds;
         int newTai = ntp.applyModes(txc, oldTai);
@@ -507,6 +538,15 @@ public final class Timekeeper implements HostClock {
      * was_set = true, then the delayed clock_was_set) and returns the event; else returns null.
      */
     private ClockWasSetEvent accumulate() {
+        return accumulate(true);
+    }
+
+    /**
+     * @param fromTick true when the kernel would signal a leap applied here with {@code
+     *     clock_was_set_delayed()} (update_wall_time's {@code if (timekeeping_advance(TK_ADV_TICK))
+     *     clock_was_set_delayed();}), false for do_adjtimex's plain {@code clock_was_set()}
+     */
+    private ClockWasSetEvent accumulate(boolean fromTick) {
         long nowNs = clocksource.nanos();
         long elapsedNs = Math.max(0, nowNs - cycleLastNs);
         long freqNs = ScaledAdjust.frequencyCorrectionNs(elapsedNs, ntp.frequencyScaledPpm(), freqRemainder);
@@ -545,7 +585,7 @@ public final class Timekeeper implements HostClock {
         }
         ClockWasSetReason reason =
                 leap < 0 ? ClockWasSetReason.LEAP_SECOND_INSERT : ClockWasSetReason.LEAP_SECOND_DELETE;
-        return clockWasSet(reason, leap * NSEC_PER_SEC);
+        return clockWasSet(reason, leap * NSEC_PER_SEC, fromTick);
     }
 
     private void clearNtp() {
@@ -559,11 +599,15 @@ public final class Timekeeper implements HostClock {
      * the gtod chain under the same lock; bumping first lets the snapshot carry the new value.)
      */
     private ClockWasSetEvent clockWasSet(ClockWasSetReason reason, long realtimeStepNs) {
+        return clockWasSet(reason, realtimeStepNs, true);
+    }
+
+    private ClockWasSetEvent clockWasSet(ClockWasSetReason reason, long realtimeStepNs, boolean fromTick) {
         clockWasSetSeq++;
         TimekeeperSnapshot snapshot = snapshot();
         gtodChain.call(new GtodEvent(true, snapshot));
         ClockWasSetEvent event =
-                new ClockWasSetEvent(clockWasSetSeq, reason, reason.delayed(), realtimeStepNs, snapshot);
+                new ClockWasSetEvent(clockWasSetSeq, reason, reason.delayed() && fromTick, realtimeStepNs, snapshot);
         clockWasSetChain.call(event);
         return event;
     }

@@ -218,8 +218,11 @@ public final class Hypervisor {
      *   <li>-EACCES: interface_version != 0x03000001;
      *   <li>-EPERM: caller is not the control domain ({@code xsm_platform_op(XSM_PRIV, cmd)});
      *   <li>-ENOSYS: cmd is neither settime32 nor settime64 (the {@code default:} case);
-     *   <li>-EINVAL: settime64 with mbz != 0 (Xen), or with nsecs &gt;= 10^9 (a wallsync check:
-     *       Xen's {@code do_settime} would silently carry the excess into the seconds).
+     *   <li>-EINVAL: settime64 with mbz != 0 ({@code case XENPF_settime64: if (
+     *       likely(!op->u.settime64.mbz)) do_settime(...); else ret = -EINVAL;}). That is the only
+     *       check: nsecs is not range-checked by Xen (4.23-dev, and every release since settime64
+     *       came in 4.6), so nsecs &gt;= 10^9 is accepted with rc 0 and {@code do_settime} carries
+     *       the excess nanoseconds into the seconds.
      * </ol>
      *
      * Then {@code do_settime}: W = secs*10^9 + nsecs - system_time and every domain's shared_info
@@ -255,12 +258,6 @@ public final class Hypervisor {
                             yield new PlatformOpResult.Failed(
                                     XenErrno.EINVAL,
                                     "settime64 mbz = " + Integer.toUnsignedString(s.mbz()) + ": expected 0");
-                        }
-                        if (Integer.toUnsignedLong(s.nsecs()) >= Wallclock.NANOS_PER_SECOND) {
-                            yield new PlatformOpResult.Failed(
-                                    XenErrno.EINVAL,
-                                    "settime64 nsecs = " + Integer.toUnsignedString(s.nsecs())
-                                            + ": expected 0..999999999");
                         }
                         yield settime(s.secs(), s.nsecs(), s.systemTimeNs());
                     }

@@ -28,7 +28,8 @@ import java.lang.invoke.VarHandle;
  *   <li>{@link #readWallclock(SeqlockRetry)} is <em>wallsync's own</em> reader, used by the client
  *       library, the daemon's tests, the simulator's guests and the jcstress tests: it reads the
  *       full 64-bit seconds {@code wc_sec_hi:wc_sec}, so it stays right after 2038 and 2106. It is
- *       not Linux's {@code pvclock_read_wallclock}, which reads the u32 wc_sec only.
+ *       not Linux's {@code pvclock_read_wallclock}, which reads the u32 wc_sec only (that reader is
+ *       io.wallsync.core.guest.LinuxPvclockWallclockReader).
  * </ul>
  *
  * <p>The segment must be at least {@value SharedInfoLayout#SIZE} bytes and 8-byte aligned, because

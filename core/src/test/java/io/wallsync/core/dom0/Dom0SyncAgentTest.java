@@ -224,26 +224,98 @@ class Dom0SyncAgentTest {
         assertThat(agent.hypercalls()).isEqualTo(2);
     }
 
+    // Linux 3.10 kernel/time/ntp.c, sync_cmos_clock:
+    //     if (!ntp_synced()) { /* Not synced, exit, do not restart a timer */ return; }
+    //     if (abs(now.tv_nsec - (NSEC_PER_SEC / 2)) <= tick_nsec / 2) fail = update_persistent_clock(now);
+    //     next.tv_nsec = (NSEC_PER_SEC / 2) - now.tv_nsec - (TICK_NSEC / 2);
+    //     if (next.tv_nsec <= 0) next.tv_nsec += NSEC_PER_SEC;
+    //     if (!fail) next.tv_sec = 659; else next.tv_sec = 0;
+    // and do_adjtimex ends with notify_cmos_timer() = schedule_delayed_work(&sync_cmos_work, 0).
+    // TICK_NSEC at HZ = 250 is 4 ms, so a run is aimed 2 ms before x.5 s.
+
     @Test
-    void legacyPushesOnlyFromTheElevenMinuteRunAndOnlyWhileSynchronised() {
-        host.realtimeNs = 3_000_000 * S;
-        Dom0SyncAgent agent = agent(SyncPolicy.LEGACY_PERIODIC, dom0()); // first run at monotonic 660 s
+    void legacyIsNotArmedWhileUnsynchronisedAndPushesAtTheFirstHalfSecondAfterSync() {
+        host.realtimeNs = 3_000_000 * S + 100_000_000L; // realtime x.1 s, monotonic 0
+        Dom0SyncAgent agent = agent(SyncPolicy.LEGACY_PERIODIC, dom0());
 
         notify(agent, true); // a step: legacy does not notice
-        host.advance(660 * S);
-        notify(agent, false); // run at 660 s, not synchronised: no push, next run 1320 s
+        host.advance(2_000 * S);
+        notify(agent, false); // 2000 s unsynchronised: no work armed, nothing in 11, 22 min
         assertThat(agent.hypercalls()).isZero();
 
-        host.synchronised = true;
-        host.advance(659 * S);
-        notify(agent, false); // 1319 s: not yet
+        host.synchronised = true; // the adjtimex that cleared STA_UNSYNC kicks the work
+        notify(agent, false); // runs at realtime 3_002_000.1: |0.1 - 0.5| s > 2 ms, no push;
+        assertThat(agent.hypercalls()).isZero(); // next = 0.5 - 0.1 - 0.002 = 0.398 s later
+        host.advance(397_999_999L);
+        notify(agent, false);
         assertThat(agent.hypercalls()).isZero();
-        host.advance(S);
-        notify(agent, false); // 1320 s: synchronised, push realtime 3_001_320 s
+        host.advance(1);
+        notify(agent, false); // realtime 3_002_000.498 s: the push
         assertThat(pushes).singleElement().satisfies(p -> {
             assertThat(p.reason()).isEqualTo(PushReason.PERIODIC);
-            assertThat(p.realtimeNs()).isEqualTo(3_001_320 * S);
+            assertThat(p.realtimeNs()).isEqualTo(3_002_000 * S + 498_000_000L);
         });
+        // next: 659 s + (0.5 - 0.498 - 0.002 = 0 -> +1 s) = 660 s, at realtime 3_002_660.498.
+        host.advance(660 * S - 1);
+        notify(agent, false);
+        assertThat(pushes).hasSize(1);
+        host.advance(1);
+        notify(agent, false);
+        assertThat(pushes).hasSize(2);
+        assertThat(pushes.get(1).realtimeNs()).isEqualTo(3_002_660 * S + 498_000_000L);
+    }
+
+    @Test
+    void legacyRunThatFindsNtpUnsynchronisedStopsUntilTheNextSync() {
+        host.realtimeNs = 500 * S + 498_000_000L; // already at x.498: in the tick_nsec/2 window
+        host.synchronised = true;
+        Dom0SyncAgent agent = agent(SyncPolicy.LEGACY_PERIODIC, dom0());
+        notify(agent, false); // kicked and in the window: pushes at once
+        assertThat(pushes).hasSize(1);
+
+        host.synchronised = false; // NTP lost sync before the next run
+        host.advance(660 * S);
+        notify(agent, false); // the run exits without re-arming
+        host.advance(3 * 660 * S);
+        notify(agent, false);
+        assertThat(pushes).hasSize(1);
+
+        host.synchronised = true; // resynchronised: the adjtimex kicks it again; still at x.498,
+        notify(agent, false); // inside the window, so it pushes at once
+        assertThat(pushes).hasSize(2);
+        host.advance(S);
+        notify(agent, false); // and is re-armed 660 s on, not every tick
+        assertThat(pushes).hasSize(2);
+    }
+
+    @Test
+    void legacyFailedPushIsRetriedAtTheNextHalfSecond() {
+        host.realtimeNs = 500 * S + 498_000_000L;
+        host.synchronised = true;
+        boolean[] refuse = {true};
+        XenPlatform flaky = new XenPlatform() {
+            @Override
+            public long systemTimeNs() {
+                return systemTimeNs;
+            }
+
+            @Override
+            public PlatformOpResult platformOp(byte[] op) {
+                return refuse[0]
+                        ? new PlatformOpResult.Failed(XenErrno.EPERM, "refused")
+                        : hypervisor.platformOp(0, op);
+            }
+        };
+        Dom0SyncAgent agent = agent(SyncPolicy.LEGACY_PERIODIC, flaky);
+        assertThat(notify(agent, false)).isEqualTo(NotifyResult.BAD);
+        // if (fail) next.tv_sec = 0: next.tv_nsec = 0.5 - 0.498 - 0.002 = 0 -> 1 s.
+        refuse[0] = false;
+        host.advance(S - 1);
+        notify(agent, false);
+        assertThat(agent.pushes()).isZero();
+        host.advance(1);
+        assertThat(notify(agent, false)).isEqualTo(NotifyResult.OK);
+        assertThat(agent.pushes()).isEqualTo(1);
     }
 
     @Test

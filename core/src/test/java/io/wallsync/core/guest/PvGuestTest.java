@@ -112,15 +112,51 @@ class PvGuestTest {
     }
 
     @Test
-    void guestAfter2106ReadsWcSecHi() {
-        // W = 2^32 + 10 s: a reader that ignored wc_sec_hi would believe 1970-01-01T00:00:10Z.
+    void linuxGuestAfter2106WrapsTo1970BecauseItReadsTheU32SecOnly() {
+        // Linux pvclock_read_wallclock: "Note: wall_clock->sec is a u32 value, so it can only store
+        // dates between 1970 and 2106"; now.tv_sec = wall_clock->sec. Xen stores W = 2^32 + 10 s
+        // as wc_sec = 10, wc_sec_hi = 1; a Linux PV guest believes 1970-01-01T00:00:10Z.
         Hypervisor xen = new Hypervisor(() -> 0L, new Wallclock(4_294_967_306L, 0));
         Domain d = xen.createDomain(DomainKind.CONTROL, 0);
-        assertThat(PvGuest.boot(d.sharedInfo(), () -> 0L).bootWallNs()).isEqualTo(4_294_967_306_000_000_000L);
+        assertThat(PvGuest.boot(d.sharedInfo(), () -> 0L).bootWallNs()).isEqualTo(10_000_000_000L);
+        // The named option WALLSYNC_SEC_HI reads wc_sec_hi too: 4_294_967_306 s.
+        assertThat(PvGuest.tryBoot(d.sharedInfo(), () -> 0L, 0, PvWallclockReader.WALLSYNC_SEC_HI))
+                .isInstanceOfSatisfying(
+                        PvGuest.BootResult.Booted.class,
+                        b -> assertThat(b.guest().bootWallNs()).isEqualTo(4_294_967_306_000_000_000L));
+    }
+
+    @Test
+    void linuxGuestWhoseOffsetMakesWNegativeBelievesItIs2106() {
+        // Xen update_domain_wallclock_time: sec = wc_sec + d->time_offset.seconds; shared_info(d,
+        // wc_sec) = sec (u32 store of the low word). W = 1000 s, offset -3600 s: sec = -2600, stored
+        // as 2^32 - 2600 = 4_294_964_696, which Linux reads unsigned: 2106-02-07T05:44:56Z
+        // (date -u -d @4294964696). Plus system time 5 s.
+        Hypervisor xen = new Hypervisor(() -> systemTimeNs, new Wallclock(1_000, 0));
+        xen.createDomain(DomainKind.CONTROL, 0);
+        Domain early = xen.createDomain(DomainKind.PV, -3600);
+        PvGuest guest = PvGuest.boot(early.sharedInfo(), () -> systemTimeNs);
+        assertThat(guest.bootWallNs()).isEqualTo(4_294_964_701_000_000_000L);
+        assertThat(guest.wallclock()).isEqualTo(new Wallclock(4_294_964_696L, 0));
+        // wallsync's 64-bit reader sees the signed -2600 s (1969-12-31T23:16:40Z) + 5 s.
+        PvGuest.BootResult.Booted sechi = (PvGuest.BootResult.Booted)
+                PvGuest.tryBoot(early.sharedInfo(), () -> systemTimeNs, 0, PvWallclockReader.WALLSYNC_SEC_HI);
+        assertThat(sechi.guest().bootWallNs()).isEqualTo(-2_595_000_000_000L);
+    }
+
+    @Test
+    void resyncUsesTheSameReaderAsBoot() {
+        Hypervisor xen = new Hypervisor(() -> 0L, new Wallclock(100, 0));
+        Domain d = xen.createDomain(DomainKind.CONTROL, 0);
+        PvGuest guest = PvGuest.boot(d.sharedInfo(), () -> 0L);
+        // dom0 sets W = 2^32 + 7 s (secs 4_294_967_303, system_time 0): wc_sec 7, wc_sec_hi 1.
+        xen.platformOp(0, PlatformOp.settime64(4_294_967_303L, 0, 0));
+        assertThat(guest.resync()).isEqualTo(new WallclockReading.Value(7, 0, 4));
+        assertThat(guest.wallNs()).isEqualTo(7_000_000_000L);
     }
 
     @Property(tries = 300)
-    void bootWallTimeIsWPlusOffsetPlusSystemTime(
+    void bootWallTimeIsLinuxsU32SecPlusNsecPlusSystemTime(
             @ForAll @LongRange(min = 0, max = 8_000_000_000L) long wSeconds,
             @ForAll @IntRange(min = 0, max = 999_999_999) int wNanos,
             @ForAll @LongRange(min = -100_000_000L, max = 100_000_000L) long offsetSeconds,
@@ -131,8 +167,10 @@ class PvGuestTest {
 
         PvGuest guest = PvGuest.boot(domain.sharedInfo(), () -> bootSystemTimeNs);
 
-        BigInteger expected = BigInteger.valueOf(wSeconds + offsetSeconds)
-                .multiply(BigInteger.valueOf(1_000_000_000L))
+        // Xen stores the low 32 bits of W.sec + offset in wc_sec; Linux: delta = system time +
+        // (u64) wc_sec * NSEC_PER_SEC + wc_nsec.
+        BigInteger wcSec = BigInteger.valueOf(wSeconds + offsetSeconds).mod(BigInteger.ONE.shiftLeft(32));
+        BigInteger expected = wcSec.multiply(BigInteger.valueOf(1_000_000_000L))
                 .add(BigInteger.valueOf(wNanos))
                 .add(BigInteger.valueOf(bootSystemTimeNs));
         assertThat(BigInteger.valueOf(guest.bootWallNs())).isEqualTo(expected);

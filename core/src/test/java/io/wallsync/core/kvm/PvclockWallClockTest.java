@@ -31,6 +31,49 @@ class PvclockWallClockTest {
         assertThat(page.get(U32, 12)).isZero();
     }
 
+    // arch/x86/include/asm/pvclock-abi.h:
+    //     struct pvclock_wall_clock {
+    //         u32   version;
+    //         u32   sec;
+    //         u32   nsec;
+    //     } __attribute__((__packed__));
+    // x86 is little-endian. The fixtures below are bytes written out by hand, so an encoder and a
+    // decoder that agreed on a wrong layout would both fail.
+
+    @Test
+    void decoderReadsHandWrittenBytesAtTheHeaderOffsets() {
+        MemorySegment page = Arena.ofAuto().allocate(12);
+        int[] bytes = {
+            0x04, 0x00, 0x00, 0x00, // version 4
+            0x00, 0xF1, 0x53, 0x65, // sec 0x6553F100 = 1_700_000_000
+            0x15, 0xCD, 0x5B, 0x07, // nsec 0x075BCD15 = 123_456_789
+        };
+        for (int i = 0; i < bytes.length; i++) {
+            page.set(ValueLayout.JAVA_BYTE, i, (byte) bytes[i]);
+        }
+        PvclockWallClock wc = new PvclockWallClock(page);
+        assertThat(wc.version()).isEqualTo(4);
+        assertThat(wc.sec()).isEqualTo(1_700_000_000L);
+        assertThat(wc.nsec()).isEqualTo(123_456_789);
+        assertThat(((PvclockWallClock.Reading.Value) wc.read(1)).epochNs()).isEqualTo(1_700_000_000_123_456_789L);
+    }
+
+    @Test
+    void encoderWritesExactlyTheHandWrittenBytes() {
+        MemorySegment page = Arena.ofAuto().allocate(12);
+        new PvclockWallClock(page).write(0xFEDC_BA98L, 0x0102_0304);
+        int[] expected = {
+            0x02, 0x00, 0x00, 0x00, // version 0 -> 1 during the write -> 2
+            0x98, 0xBA, 0xDC, 0xFE, // sec
+            0x04, 0x03, 0x02, 0x01, // nsec 0x01020304 = 16_909_060
+        };
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(page.get(ValueLayout.JAVA_BYTE, i) & 0xFF)
+                    .as("byte %d", i)
+                    .isEqualTo(expected[i]);
+        }
+    }
+
     @Test
     void anOddVersionLeftByJunkMemoryIsMadeEvenFirstAsLinuxDoes() {
         MemorySegment page = Arena.ofAuto().allocate(12);

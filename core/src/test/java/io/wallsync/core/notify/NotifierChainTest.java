@@ -25,7 +25,9 @@ class NotifierChainTest {
     void resultValuesAreThoseOfLinuxNotifierH() {
         assertThat(NotifyResult.DONE.linuxValue()).isEqualTo(0x0000);
         assertThat(NotifyResult.OK.linuxValue()).isEqualTo(0x0001);
-        assertThat(NotifyResult.STOP.linuxValue()).isEqualTo(0x8000);
+        // include/linux/notifier.h: #define NOTIFY_OK 0x0001, #define NOTIFY_STOP_MASK 0x8000,
+        // #define NOTIFY_STOP (NOTIFY_OK|NOTIFY_STOP_MASK) = 0x8001.
+        assertThat(NotifyResult.STOP.linuxValue()).isEqualTo(0x8001);
         assertThat(NotifyResult.BAD.linuxValue()).isEqualTo(0x8002);
         assertThat(NotifyResult.DONE.stopsChain()).isFalse();
         assertThat(NotifyResult.OK.stopsChain()).isFalse();

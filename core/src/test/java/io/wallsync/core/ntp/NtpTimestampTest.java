@@ -65,6 +65,17 @@ class NtpTimestampTest {
     }
 
     @Test
+    void aTimestampExactly2To31SecondsFromThePivotIsTakenAsBeforeIt() {
+        // Java's (int) narrowing keeps the low 32 bits (JLS 5.1.3), so (int) (d mod 2^32) lies in
+        // [-2^31, 2^31): +2^31 becomes -2^31. Pivot: POSIX 0 = NTP 2_208_988_800 s. Era offset
+        // 2_208_988_800 + 2^31 - 2^32 = 61_505_152 is 2^31 s from it either way; the result is
+        // POSIX -2^31 s (1901-12-13T20:45:52Z), not +2^31 s (2038-01-19T03:14:08Z).
+        assertThat(NtpTimestamp.toUnixNanos(61_505_152L << 32, 0)).isEqualTo(-2_147_483_648L * NS);
+        // One second less is after the pivot: 2^31 - 1 s.
+        assertThat(NtpTimestamp.toUnixNanos(61_505_151L << 32, 0)).isEqualTo(2_147_483_647L * NS);
+    }
+
+    @Test
     void ntpShortRoundsErrorBoundsUpAndSaturates() {
         // 1 s = 0x0001.0000.
         assertThat(NtpTimestamp.shortFromMicros(1_000_000)).isEqualTo(0x0001_0000);

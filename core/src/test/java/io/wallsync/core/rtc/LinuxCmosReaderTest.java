@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +14,9 @@ import org.junit.jupiter.api.Test;
  * including the year and century carry of 1999-12-31 23:59:59, even though each port access costs
  * virtual time (a VM exit) and the update can happen in the middle of its reads.
  *
- * <p>Linux trusts the century register only when it is above 20, so it reads 2070-2099 as
- * 1970-1999; a test pins that down rather than hiding it.
+ * <p>Linux 5.x trusted the century register only when it was above 20, so it read 2070-2099 as
+ * 1970-1999; the current kernel (since 5.17) trusts it above 19. Both are pinned down, the 5.x one
+ * as {@link LinuxCmosReader.Variant#LINUX_5_X}.
  */
 class LinuxCmosReaderTest {
     /** Cost of one port access in virtual time; about what an I/O exit costs on a VM. */
@@ -89,14 +92,28 @@ class LinuxCmosReaderTest {
     }
 
     @Test
-    void linuxReadsTheYears2070To2099AsThe1900sBecauseItIgnoresCentury20() {
-        // century 0x20 is not > 20, and year 99 is not <= 69: tm_year 99 -> 1999. One second
-        // later century 0x21 > 20 gives 2100.
+    void currentLinuxReadsCentury20AsThe2000s() {
+        // drivers/rtc/rtc-mc146818-lib.c since commit ff164ae39b82 (5.17, "rtc: cmos: Evaluate
+        // century appropriate"): if (p.century > 19) time->tm_year += (p.century - 19) * 100;
+        // century 0x20 = 20 > 19: tm_year 99 + 100 = 199 -> 2099; then 0x21: 0 + 200 -> 2100.
         RtcHarness h = RtcHarness.qemu("2099-12-31T23:59:59");
         assertThat(new LinuxCmosReader(cpu(h), OptionalInt.of(0x32)).read().dateTime())
-                .isEqualTo(LocalDateTime.of(1999, 12, 31, 23, 59, 59));
+                .isEqualTo(LocalDateTime.of(2099, 12, 31, 23, 59, 59));
         h.step(S);
         assertThat(new LinuxCmosReader(cpu(h), OptionalInt.of(0x32)).read().dateTime())
+                .isEqualTo(LocalDateTime.of(2100, 1, 1, 0, 0, 0));
+    }
+
+    @Test
+    void linux5xReadsTheYears2070To2099AsThe1900sBecauseItIgnoresCentury20() {
+        // Before 5.17: if (p.century > 20) ... century 0x20 is not > 20, and year 99 is not <= 69:
+        // tm_year 99 -> 1999. One second later century 0x21 > 20 gives 2100.
+        RtcHarness h = RtcHarness.qemu("2099-12-31T23:59:59");
+        LinuxCmosReader.Variant v = LinuxCmosReader.Variant.LINUX_5_X;
+        assertThat(new LinuxCmosReader(cpu(h), OptionalInt.of(0x32), v).read().dateTime())
+                .isEqualTo(LocalDateTime.of(1999, 12, 31, 23, 59, 59));
+        h.step(S);
+        assertThat(new LinuxCmosReader(cpu(h), OptionalInt.of(0x32), v).read().dateTime())
                 .isEqualTo(LocalDateTime.of(2100, 1, 1, 0, 0, 0));
     }
 
@@ -139,12 +156,10 @@ class LinuxCmosReaderTest {
         return (v & 0x0F) + (v >> 4) * 10;
     }
 
-    @Test
-    void aDelayThatDoesNotMoveTheClockIsReportedInsteadOfSpinningForever() {
+    private static LinuxCmosReader.PortIo frozenInsideUip(RtcHarness h, List<Long> delays) {
         // Frozen inside the UIP window (1e9 - 100000 ns): UIP stays set on every pass.
-        RtcHarness h = RtcHarness.qemu("2024-03-10T09:59:58");
         h.step(S - 100_000);
-        LinuxCmosReader.PortIo frozen = new LinuxCmosReader.PortIo() {
+        return new LinuxCmosReader.PortIo() {
             @Override
             public int inb(int port) {
                 return h.rtc.inb(port);
@@ -156,12 +171,39 @@ class LinuxCmosReaderTest {
             }
 
             @Override
-            public void delayNs(long ns) {}
+            public void delayNs(long ns) {
+                delays.add(ns);
+            }
         };
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> new LinuxCmosReader(frozen, OptionalInt.empty()).read())
+    }
+
+    @Test
+    void currentLinuxTimesOutAfterTheTimeoutAndMachGetCmosTimeFallsBackTo1970() {
+        // mc146818_avoid_UIP: #define UIP_RECHECK_DELAY 100 /* usec */, UIP_RECHECK_DELAY_MS =
+        // USEC_PER_MSEC / UIP_RECHECK_DELAY = 10, UIP_RECHECK_LOOPS_MS(x) = x / 10;
+        //     for (i = 0; UIP_RECHECK_LOOPS_MS(i) < timeout; i++) { ... udelay(UIP_RECHECK_DELAY); continue; }
+        //     return false;    -> mc146818_get_time: return -ETIMEDOUT;
+        // timeout 1000 ms (mach_get_cmos_time: mc146818_get_time(&tm, 1000)): i = 0 .. 9999, 10000
+        // passes, each waiting 100 us. Then "now->tv_sec = now->tv_nsec = 0": 1970-01-01.
+        List<Long> delays = new ArrayList<>();
+        LinuxCmosReader reader = new LinuxCmosReader(
+                frozenInsideUip(RtcHarness.qemu("2024-03-10T09:59:58"), delays), OptionalInt.empty());
+        assertThat(reader.tryRead(1000)).isEqualTo(new LinuxCmosReader.TimedOut(10_000, 1000));
+        assertThat(delays).hasSize(10_000).containsOnly(100_000L);
+        assertThat(reader.tryRead(10)).isEqualTo(new LinuxCmosReader.TimedOut(100, 10)); // 6.1's fixed 10 ms
+        assertThat(reader.read()).isEqualTo(new LinuxCmosReader.Reading(LocalDateTime.of(1970, 1, 1, 0, 0), 10_000));
+    }
+
+    @Test
+    void linux5xRetriesWithoutLimitSoAFrozenClockIsReportedAsAWiringBug() {
+        // 5.x: if (CMOS_READ(RTC_FREQ_SELECT) & RTC_UIP) { ...; mdelay(1); goto again; }
+        List<Long> delays = new ArrayList<>();
+        LinuxCmosReader.PortIo frozen = frozenInsideUip(RtcHarness.qemu("2024-03-10T09:59:58"), delays);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        new LinuxCmosReader(frozen, OptionalInt.empty(), LinuxCmosReader.Variant.LINUX_5_X).read())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("delay must advance");
+        assertThat(delays).containsOnly(1_000_000L);
     }
 
     @Test

@@ -43,6 +43,37 @@ class AdjtimexTest {
         return (TimexResult.Done) result;
     }
 
+    @Test
+    void ppsBitsCountAsErrorsOnlyInAKernelBuiltWithConfigNtpPps() {
+        // kernel/time/ntp.c, #ifdef CONFIG_NTP_PPS:
+        //     return (status & (STA_UNSYNC|STA_CLOCKERR))
+        //         || ((status & (STA_PPSFREQ|STA_PPSTIME)) && !(status & STA_PPSSIGNAL))
+        //         || ((status & (STA_PPSTIME|STA_PPSJITTER)) == (STA_PPSTIME|STA_PPSJITTER))
+        //         || ((status & STA_PPSFREQ) && (status & (STA_PPSWANDER|STA_PPSERROR)));
+        // #else: return status & (STA_UNSYNC|STA_CLOCKERR);
+        // drivers/pps/Kconfig: config NTP_PPS ... depends on !NO_HZ_COMMON (tickless kernels lack it).
+        int ppsFreq = TimexStatus.STA_PPSFREQ; // PPS frequency discipline requested, no PPS signal
+        assertThat(Timekeeper.isErrorStatus(ppsFreq, true)).isTrue();
+        assertThat(Timekeeper.isErrorStatus(ppsFreq, false)).isFalse();
+        int ppsTimeJitter = TimexStatus.STA_PPSTIME | TimexStatus.STA_PPSSIGNAL | TimexStatus.STA_PPSJITTER;
+        assertThat(Timekeeper.isErrorStatus(ppsTimeJitter, true)).isTrue();
+        int ppsFreqWander = TimexStatus.STA_PPSFREQ | TimexStatus.STA_PPSSIGNAL | TimexStatus.STA_PPSWANDER;
+        assertThat(Timekeeper.isErrorStatus(ppsFreqWander, true)).isTrue();
+        int ppsFreqGood = TimexStatus.STA_PPSFREQ | TimexStatus.STA_PPSSIGNAL;
+        assertThat(Timekeeper.isErrorStatus(ppsFreqGood, true)).isFalse();
+        assertThat(Timekeeper.isErrorStatus(TimexStatus.STA_CLOCKERR, false)).isTrue();
+
+        // Through adjtimex: an NTP daemon clears STA_UNSYNC and asks for PPS frequency discipline.
+        Timex sync = Timex.builder()
+                .status(TimexStatus.STA_PPSFREQ)
+                .maxError(0)
+                .estError(0)
+                .build();
+        assertThat(done(sync).state()).isEqualTo(ClockState.TIME_OK); // CONFIG_NTP_PPS unset
+        Timekeeper pps = new Timekeeper(clock, R0, true);
+        assertThat(((TimexResult.Done) pps.adjtimex(sync)).state()).isEqualTo(ClockState.TIME_ERROR);
+    }
+
     private TimexResult.Invalid invalid(Timex txc) {
         TimexResult result = tk.adjtimex(txc);
         assertThat(result).isInstanceOf(TimexResult.Invalid.class);

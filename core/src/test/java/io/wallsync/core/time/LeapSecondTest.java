@@ -47,6 +47,26 @@ class LeapSecondTest {
     }
 
     @Test
+    void aLeapAppliedInsideAdjFrequencyIsAPlainClockWasSetNotADelayedOne() {
+        // kernel/time/timekeeping.c do_adjtimex:
+        //     /* Update the multiplier immediately if frequency was set directly */
+        //     if (txc->modes & (ADJ_FREQUENCY | ADJ_TICK))
+        //         clock_set |= timekeeping_advance(TK_ADV_FREQ);
+        //     if (clock_set)
+        //         clock_was_set(CLOCK_SET_WALL);
+        // whereas update_wall_time does "if (timekeeping_advance(TK_ADV_TICK)) clock_was_set_delayed();".
+        tk.adjtimex(synced(STA_INS));
+        tickAfter(S); // 23:59:51: TIME_INS
+        clock.advance(9 * S + S / 2); // 00:00:00.5 reached without a tick
+        tk.adjtimex(Timex.builder().frequency(1L << 16).build());
+        assertThat(cws).singleElement().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo(ClockWasSetReason.LEAP_SECOND_INSERT);
+            assertThat(e.delayed()).isFalse();
+            assertThat(e.realtimeStepNs()).isEqualTo(-S);
+        });
+    }
+
+    @Test
     void insertRepeats235959AsLeapSecondAndRaisesTaiOffset() {
         tk.adjtimex(synced(STA_INS));
         assertThat(tk.syncState().leap()).isEqualTo(LeapIndicator.INSERT);

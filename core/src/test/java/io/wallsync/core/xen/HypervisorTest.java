@@ -179,14 +179,23 @@ class HypervisorTest {
     }
 
     @Test
-    void settime64WithNanosOfASecondOrMoreIsEinval() {
-        assertThat(errno(xen.platformOp(0, PlatformOp.settime64(1, 1_000_000_000, 0))))
-                .isEqualTo(XenErrno.EINVAL);
-        // nsecs is a u32: -1 is 4294967295.
-        PlatformOpResult result = xen.platformOp(0, PlatformOp.settime64(1, -1, 0));
-        assertThat(((PlatformOpResult.Failed) result).why()).contains("4294967295");
-        assertThat(xen.platformOp(0, PlatformOp.settime64(1, 999_999_999, 0)).rc())
+    void settime64WithNanosOfASecondOrMoreIsAcceptedAndCarriedIntoTheSeconds() {
+        // Xen xen/arch/x86/platform_hypercall.c, do_platform_op (4.23-dev):
+        //     case XENPF_settime64:
+        //         if ( likely(!op->u.settime64.mbz) )
+        //             do_settime(op->u.settime64.secs, op->u.settime64.nsecs, ...);
+        //         else
+        //             ret = -EINVAL;
+        // and xen/common/time.c, do_settime:
+        //     x = SECONDS(secs) + nsecs - system_time_base;
+        //     y = do_div(x, 1000000000);
+        // secs=10, nsecs=1_500_000_000, system_time=0: x = 11.5e9 ns -> W = 11 s + 500_000_000 ns, rc 0.
+        assertThat(xen.platformOp(0, PlatformOp.settime64(10, 1_500_000_000, 0)).rc())
                 .isZero();
+        assertThat(xen.wallclock()).isEqualTo(new Wallclock(11, 500_000_000));
+        // nsecs is a u32: -1 is 4_294_967_295 ns = 4 s + 294_967_295 ns; with secs=1: W = 5.294967295.
+        assertThat(xen.platformOp(0, PlatformOp.settime64(1, -1, 0)).rc()).isZero();
+        assertThat(xen.wallclock()).isEqualTo(new Wallclock(5, 294_967_295));
     }
 
     @Test
