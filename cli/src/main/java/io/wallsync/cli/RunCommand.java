@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Run CMD in a domain's wall time (docs/run.md): CLOCK_REALTIME, gettimeofday,",
+            "Run CMD in a domain's wall time.",
+            "With the preload library (docs/run.md), CLOCK_REALTIME, gettimeofday,",
             "time and the absolute waits of a dynamically linked program follow the",
             "domain's page; monotonic clocks and relative waits are untouched.",
             "CMD replaces wallsync (same pid); the exit status is CMD's. Exit 1 before",

@@ -39,8 +39,8 @@ import picocli.CommandLine.Option;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Publish the host wallclock to processes and containers through page files.",
-            "Each domain gets <dir>/<domain>.page (Xen shared_info wallclock + wallsync extension).",
+            "Publish the host wallclock to processes and containers.",
+            "Each domain gets a page file, <dir>/<domain>.page (Xen shared_info wallclock + wallsync extension).",
             "Pushes on start, on every clock step, every --period and on offset changes."
         })
 public final class ServeCommand implements Callable<Integer> {

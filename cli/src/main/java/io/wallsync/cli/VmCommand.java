@@ -36,8 +36,9 @@ import picocli.CommandLine.Option;
         name = "vm",
         mixinStandardHelpOptions = true,
         description = {
-            "Boot a KVM guest (one vCPU on /dev/kvm) whose kvmclock wall clock and CMOS RTC are a domain's"
-                    + " wallclock, read from the page of a running wallsync serve."
+            "Boot KVM guests that read a domain's wallclock.",
+            "One vCPU on /dev/kvm; the guest's kvmclock wall clock and CMOS RTC are the domain's wallclock,"
+                    + " read from the page of a running wallsync serve."
         },
         subcommands = {VmCommand.Run.class, VmCommand.Story.class})
 public final class VmCommand implements Runnable {

@@ -53,6 +53,7 @@ public final class ServeDaemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running;
     private volatile Throwable failure;
+    private boolean closed;
 
     /**
      * @param sink where the pages go; owned from now on (closed with this daemon)
@@ -209,13 +210,16 @@ public final class ServeDaemon implements AutoCloseable {
 
     /** Stops the push thread, unmaps the pages (the files stay; their heartbeat stops), releases the sink. */
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
         if (thread.isAlive()) {
             running = false;
             queue.add(() -> {});
             thread.join();
         }
-        publisher.close();
-        sink.close();
+        if (!closed) {
+            closed = true; // a second close (a shutdown hook after a failed loop, say) does nothing
+            publisher.close();
+            sink.close();
+        }
     }
 }
