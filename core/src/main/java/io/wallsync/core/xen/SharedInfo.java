@@ -131,9 +131,13 @@ public final class SharedInfo {
         // Value never reaches the heap (a page read allocates nothing); retries live apart.
         int version = Seqlock.beginRead(segment, WC_VERSION_OFFSET);
         if ((version & 1) == 0) {
-            long secLow = wcSec();
-            int nanos = wcNsec();
-            long secHigh = wcSecHi();
+            // Plain loads: the acquire above keeps them after the version load and validate's
+            // loadLoadFence keeps them before the re-load, which is all a seqlock reader needs (a
+            // torn value is thrown away). Opaque loads would add a compiler barrier per field on
+            // the hottest path of every page read (JMH PageReadBenchmark, docs/serve.md).
+            long secLow = Integer.toUnsignedLong((int) U32.get(segment, (long) WC_SEC_OFFSET));
+            int nanos = (int) U32.get(segment, (long) WC_NSEC_OFFSET);
+            long secHigh = Integer.toUnsignedLong((int) U32.get(segment, (long) WC_SEC_HI_OFFSET));
             if (Seqlock.validate(segment, WC_VERSION_OFFSET, version)) {
                 return new WallclockReading.Value((secHigh << 32) | secLow, nanos, version);
             }
