@@ -116,10 +116,10 @@ public final class XenCommand implements Runnable {
             Hypervisor xen = new Hypervisor(() -> systemTimeNs);
             Domain caller;
             if (domainId == Hypervisor.DOM0) {
-                caller = xen.createDomain(DomainKind.CONTROL, timeOffsetSeconds);
+                caller = xen.buildDomain(DomainKind.CONTROL, timeOffsetSeconds);
             } else {
-                xen.createDomain(DomainKind.CONTROL, 0);
-                caller = xen.createDomain(
+                xen.buildDomain(DomainKind.CONTROL, 0);
+                caller = xen.buildDomain(
                         domainId, kind, timeOffsetSeconds, SharedInfo.allocate().segment());
             }
 
