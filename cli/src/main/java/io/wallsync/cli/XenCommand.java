@@ -64,7 +64,8 @@ public final class XenCommand implements Runnable {
                 names = "--domain",
                 required = true,
                 paramLabel = "ID",
-                description = "Calling domain, 0..32751; 0 is the control domain. Created if not 0.")
+                description =
+                        "Calling domain, 0..32751; 0 is the control domain. Built (created, vcpu 0 initialised) if not 0.")
         int domainId;
 
         @Option(
