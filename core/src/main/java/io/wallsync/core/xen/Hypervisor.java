@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * injected clock that may drift from true time), the wallclock W ("at system time 0 the date was
  * W"), and domains, each with a shared_info page and a time_offset.
  *
- * <p>Behaviour follows Xen 4.23-dev (xen-project/xen c447b7308b, the same code since 4.x for the
+ * <p>Behaviour follows Xen 4.23-dev (xen-project/xen c447b7308b; older releases not checked for the
  * paths below): {@code do_platform_op} (xen/arch/x86/platform_hypercall.c), {@code do_settime} and
  * {@code update_domain_wallclock_time} (xen/common/time.c), {@code update_vcpu_system_time}
  * (xen/arch/x86/time.c). Not thread-safe: the caller serialises calls (Xen's
