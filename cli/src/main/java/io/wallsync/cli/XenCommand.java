@@ -64,7 +64,8 @@ public final class XenCommand implements Runnable {
                 names = "--domain",
                 required = true,
                 paramLabel = "ID",
-                description = "Calling domain, 0..32751; 0 is the control domain. Created if not 0.")
+                description =
+                        "Calling domain, 0..32751; 0 is the control domain. Built (created, vcpu 0 initialised) if not 0.")
         int domainId;
 
         @Option(
@@ -116,10 +117,10 @@ public final class XenCommand implements Runnable {
             Hypervisor xen = new Hypervisor(() -> systemTimeNs);
             Domain caller;
             if (domainId == Hypervisor.DOM0) {
-                caller = xen.createDomain(DomainKind.CONTROL, timeOffsetSeconds);
+                caller = xen.buildDomain(DomainKind.CONTROL, timeOffsetSeconds);
             } else {
-                xen.createDomain(DomainKind.CONTROL, 0);
-                caller = xen.createDomain(
+                xen.buildDomain(DomainKind.CONTROL, 0);
+                caller = xen.buildDomain(
                         domainId, kind, timeOffsetSeconds, SharedInfo.allocate().segment());
             }
 

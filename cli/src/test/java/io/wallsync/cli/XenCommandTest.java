@@ -100,10 +100,30 @@ class XenCommandTest {
         assertThat(run.out()).isEqualTo("rc=-1 EPERM" + System.lineSeparator());
         assertThat(run.err()).contains("domain 3");
         byte[] bytes = Files.readAllBytes(page);
-        // Created with W = 0 and offset -60: sec = -60 = 0xFFFFFFFF_FFFFFFC4, version 2.
+        // Built with W = 0 and offset -60 (a PV domU: arch_set_info_guest publishes at vcpu 0
+        // init): sec = -60 = 0xFFFFFFFF_FFFFFFC4, version 2.
         assertThat(le(bytes).getInt(3072)).isEqualTo(2);
         assertThat(le(bytes).getInt(3076)).isEqualTo(-60);
         assertThat(le(bytes).getInt(3084)).isEqualTo(-1);
+    }
+
+    @Test
+    void unprivilegedHvmDomainsPageWasNeverPublished() throws Exception {
+        Path page = tmp.resolve("si");
+        Run run = platformOp(
+                PlatformOp.settime64(1_700_000_000L, 0, 0),
+                "--domain=3",
+                "--kind=HVM",
+                "--time-offset-s=-60",
+                "--shared-info-out=" + page);
+
+        assertThat(run.out()).isEqualTo("rc=-1 EPERM" + System.lineSeparator());
+        byte[] bytes = Files.readAllBytes(page);
+        // Xen arch_set_info_guest, HVM branch: "hvm_set_info_guest(v); goto out;" skips
+        // update_domain_wallclock_time, and the settime failed: wc_version and wc_* stay 0.
+        assertThat(le(bytes).getInt(3072)).isZero();
+        assertThat(le(bytes).getInt(3076)).isZero();
+        assertThat(le(bytes).getInt(3084)).isZero();
     }
 
     @Test

@@ -132,7 +132,7 @@ public final class PagePublisher implements AutoCloseable {
         this.heartbeatPeriodMs = heartbeatPeriodMs;
         this.observer = observer;
         this.hypervisor = hypervisor;
-        hypervisor.createDomain(DomainKind.CONTROL, 0);
+        hypervisor.buildDomain(DomainKind.CONTROL, 0);
         this.agent = new Dom0SyncAgent(
                 host,
                 dom0Monotonic,
@@ -162,7 +162,7 @@ public final class PagePublisher implements AutoCloseable {
             // A reused page keeps counting generations: readers holding the old value see a change.
             long generation = file.reused() ? writer.extension().disruptionMarker() + 1 : 1;
             boolean repaired = writer.initialise(writerPid, heartbeatPeriodMs);
-            Domain domain = hypervisor.createDomain(DomainKind.PV, spec.timeOffsetSeconds(), file.segment());
+            Domain domain = hypervisor.buildDomain(DomainKind.PV, spec.timeOffsetSeconds(), file.segment());
             Page page = new Page(domain, file, writer, generation);
             SyncState sync = syncState();
             publishExtension(spec.name(), page, repaired ? PushReason.REPAIR : PushReason.START, sync);
@@ -395,7 +395,7 @@ public final class PagePublisher implements AutoCloseable {
             int id = page.domain.id();
             long offset = page.domain.timeOffsetSeconds();
             hypervisor.destroyDomain(id);
-            Domain domain = hypervisor.createDomain(id, DomainKind.PV, offset, fresh.segment());
+            Domain domain = hypervisor.buildDomain(id, DomainKind.PV, offset, fresh.segment());
             PageSink.Page old = page.file;
             page.domain = domain;
             page.file = fresh;

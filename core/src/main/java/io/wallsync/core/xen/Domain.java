@@ -2,7 +2,7 @@ package io.wallsync.core.xen;
 
 /**
  * A domain of the {@link Hypervisor}: its id, kind, shared_info page and time_offset. Created by
- * {@link Hypervisor#createDomain}; the hypervisor owns its mutable state (the time offset), callers
+ * {@link Hypervisor#createDomain} and built by {@link Hypervisor#initialiseVcpu0}; the hypervisor owns its mutable state (the time offset), callers
  * read it.
  */
 public final class Domain {
@@ -10,6 +10,7 @@ public final class Domain {
     private final DomainKind kind;
     private final SharedInfo sharedInfo;
     private long timeOffsetSeconds;
+    private boolean vcpu0Initialised;
 
     Domain(int id, DomainKind kind, SharedInfo sharedInfo, long timeOffsetSeconds) {
         this.id = id;
@@ -49,8 +50,21 @@ public final class Domain {
         this.timeOffsetSeconds = seconds;
     }
 
+    /**
+     * Whether vcpu 0 has been initialised (Xen's {@code v->is_initialised}): set by
+     * {@link Hypervisor#initialiseVcpu0}.
+     */
+    public boolean vcpu0Initialised() {
+        return vcpu0Initialised;
+    }
+
+    void markVcpu0Initialised() {
+        this.vcpu0Initialised = true;
+    }
+
     @Override
     public String toString() {
-        return "Domain[id=" + id + ", kind=" + kind + ", timeOffsetSeconds=" + timeOffsetSeconds + "]";
+        return "Domain[id=" + id + ", kind=" + kind + ", timeOffsetSeconds=" + timeOffsetSeconds + ", vcpu0Initialised="
+                + vcpu0Initialised + "]";
     }
 }

@@ -16,10 +16,20 @@ import java.util.TreeMap;
  * injected clock that may drift from true time), the wallclock W ("at system time 0 the date was
  * W"), and domains, each with a shared_info page and a time_offset.
  *
- * <p>Behaviour follows Xen: {@code do_platform_op} (xen/arch/x86/platform_hypercall.c),
- * {@code do_settime} and {@code update_domain_wallclock_time} (xen/common/time.c),
- * {@code update_vcpu_system_time} (xen/arch/x86/time.c). Not thread-safe: the caller serialises
- * calls (Xen's {@code xenpf_lock}/{@code wc_lock}); guests may read the pages concurrently.
+ * <p>Behaviour follows Xen 4.23-dev (xen-project/xen c447b7308b; older releases not checked for the
+ * paths below): {@code do_platform_op} (xen/arch/x86/platform_hypercall.c), {@code do_settime} and
+ * {@code update_domain_wallclock_time} (xen/common/time.c), {@code update_vcpu_system_time}
+ * (xen/arch/x86/time.c). Not thread-safe: the caller serialises calls (Xen's
+ * {@code xenpf_lock}/{@code wc_lock}); guests may read the pages concurrently.
+ *
+ * <p>A domain's life follows the x86 toolstack's order: {@link #createDomain} is
+ * {@code XEN_DOMCTL_createdomain} and leaves shared_info all zero (wc_version 0; x86's
+ * {@code arch_domain_create} does not publish the wallclock, only Arm's does);
+ * {@link #initialiseVcpu0} is the domain build that sets vcpu 0's context and publishes the
+ * wallclock ({@code arch_set_info_guest}, or {@code dom0_construct} (PV) or {@code pvh_setup_cpus} (PVH)
+ * for dom0); {@link #buildDomain} does both, as a toolstack's domain build does. An HVM domU's
+ * wallclock is published only when the guest itself latches its shared_info size
+ * ({@link #hvmLatchSharedInfoSize}), by a settime, or by a time_offset change.
  */
 public final class Hypervisor {
     /** DOMID_FIRST_RESERVED (xen/include/public/xen.h): ids from 0x7FF0 up are special. */
@@ -99,8 +109,9 @@ public final class Hypervisor {
     }
 
     /**
-     * Creates a domain with a fresh heap page. {@link DomainKind#CONTROL} becomes domain 0; other
-     * kinds get the next id above every existing one (at least 1).
+     * Creates a domain with a fresh heap page ({@code XEN_DOMCTL_createdomain}): its shared_info
+     * stays all zero until {@link #initialiseVcpu0}. {@link DomainKind#CONTROL} becomes domain 0;
+     * other kinds get the next id above every existing one (at least 1).
      */
     public Domain createDomain(DomainKind kind, long timeOffsetSeconds) {
         return createDomain(kind, timeOffsetSeconds, SharedInfo.allocate().segment());
@@ -115,9 +126,10 @@ public final class Hypervisor {
 
     /**
      * Creates domain {@code domainId}. Domain 0 must be the control domain and the control domain
-     * must be domain 0, so dom0 is the only privileged domain. Like Xen, the new domain's
-     * shared_info receives the current wallclock (plus its offset) and vcpu 0's time info at once,
-     * so a guest that boots before any settime sees the boot-time W.
+     * must be domain 0, so dom0 is the only privileged domain. Like x86 Xen, nothing is written to
+     * the new domain's shared_info (wc_version and wc_* stay 0) until vcpu 0 is initialised
+     * ({@link #initialiseVcpu0}); a settime meanwhile does reach it ({@code do_settime} updates
+     * {@code for_each_domain}).
      *
      * @throws IllegalArgumentException for an id in use, out of 0..0x7FEF, or a kind/id mismatch
      */
@@ -136,9 +148,76 @@ public final class Hypervisor {
         }
         Domain domain = new Domain(domainId, kind, new SharedInfo(sharedInfo), timeOffsetSeconds);
         domains.put(domainId, domain);
-        updateDomainWallclockTime(domain);
-        updateVcpuTime(domain);
         return domain;
+    }
+
+    /** {@link #createDomain(DomainKind, long)} then {@link #initialiseVcpu0}: a built domain. */
+    public Domain buildDomain(DomainKind kind, long timeOffsetSeconds) {
+        return initialiseVcpu0(createDomain(kind, timeOffsetSeconds));
+    }
+
+    /** {@link #createDomain(DomainKind, long, MemorySegment)} then {@link #initialiseVcpu0}. */
+    public Domain buildDomain(DomainKind kind, long timeOffsetSeconds, MemorySegment sharedInfo) {
+        return initialiseVcpu0(createDomain(kind, timeOffsetSeconds, sharedInfo));
+    }
+
+    /** {@link #createDomain(int, DomainKind, long, MemorySegment)} then {@link #initialiseVcpu0}. */
+    public Domain buildDomain(int domainId, DomainKind kind, long timeOffsetSeconds, MemorySegment sharedInfo) {
+        return initialiseVcpu0(createDomain(domainId, kind, timeOffsetSeconds, sharedInfo));
+    }
+
+    /**
+     * Initialises vcpu 0 of domain {@code domainId}, as the domain build does
+     * ({@code XEN_DOMCTL_setvcpucontext} from the toolstack, or Xen's own dom0 build):
+     *
+     * <ul>
+     *   <li>PV domU: {@code arch_set_info_guest} (xen/arch/x86/domain.c) ends with
+     *       {@code if ( v->vcpu_id == 0 ) update_domain_wallclock_time(d);}: W.sec + time_offset
+     *       and W.nsec are published, wc_version + 2;
+     *   <li>dom0 ({@link DomainKind#CONTROL}): {@code dom0_construct} (xen/arch/x86/pv/dom0_build.c)
+     *       and {@code pvh_setup_cpus} (xen/arch/x86/hvm/dom0_build.c) call
+     *       {@code update_domain_wallclock_time(d)}: published;
+     *   <li>HVM domU: {@code arch_set_info_guest} takes its HVM branch ({@code hvm_set_info_guest(v);
+     *       goto out;}), which skips the call: not published (see {@link #hvmLatchSharedInfoSize}).
+     * </ul>
+     *
+     * vcpu 0's vcpu_time_info is published too, standing for its first schedule
+     * ({@code context_switch} -> {@code update_vcpu_system_time(next)}), which follows. A second
+     * call does nothing: {@code if ( v->is_initialised ) goto out;} skips the wallclock.
+     *
+     * @throws IllegalArgumentException if there is no domain {@code domainId}
+     */
+    public void initialiseVcpu0(int domainId) {
+        initialiseVcpu0(domain(domainId));
+    }
+
+    private Domain initialiseVcpu0(Domain d) {
+        if (d.vcpu0Initialised()) {
+            return d;
+        }
+        d.markVcpu0Initialised();
+        if (d.kind() != DomainKind.HVM) {
+            updateDomainWallclockTime(d);
+        }
+        updateVcpuTime(d);
+        return d;
+    }
+
+    /**
+     * An HVM guest's own PV-driver set-up: setting {@code HVM_PARAM_CALLBACK_IRQ} or initialising
+     * its hypercall page ({@code hvm_set_param}, {@code hvm_init_hypercall_page} ->
+     * {@code hvm_latch_shinfo_size} in xen/arch/x86/hvm/hvm.c), which publishes the wallclock
+     * ("Make sure that the timebase in the shared info structure is correct").
+     *
+     * @throws IllegalArgumentException if there is no such domain or it is not HVM
+     */
+    public void hvmLatchSharedInfoSize(int domainId) {
+        Domain d = domain(domainId);
+        if (d.kind() != DomainKind.HVM) {
+            throw new IllegalArgumentException(
+                    "domain " + domainId + " is " + d.kind() + ": hvm_latch_shinfo_size is for HVM domains only");
+        }
+        updateDomainWallclockTime(d);
     }
 
     /**

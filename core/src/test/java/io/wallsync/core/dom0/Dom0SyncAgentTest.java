@@ -58,7 +58,7 @@ class Dom0SyncAgentTest {
     private final List<PushRecord> pushes = new ArrayList<>();
 
     Dom0SyncAgentTest() {
-        hypervisor.createDomain(DomainKind.CONTROL, 0);
+        hypervisor.buildDomain(DomainKind.CONTROL, 0);
     }
 
     /** agent.onClockUpdate as the gtod chain calls it, keeping each push the update returned. */
@@ -193,7 +193,7 @@ class Dom0SyncAgentTest {
     @Test
     void anotherErrorReturnsBadAndIsRetriedAtTheNextTick() {
         // Domain 1 is not privileged: Xen answers -EPERM.
-        hypervisor.createDomain(DomainKind.PV, 0);
+        hypervisor.buildDomain(DomainKind.PV, 0);
         boolean[] privileged = {false};
         XenPlatform flaky = new XenPlatform() {
             @Override

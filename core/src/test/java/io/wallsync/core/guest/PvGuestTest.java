@@ -26,8 +26,8 @@ class PvGuestTest {
     @Test
     void bootsWithWPlusSystemTimeAndKeepsItsOwnTimeUntilResync() {
         Hypervisor xen = new Hypervisor(() -> systemTimeNs);
-        xen.createDomain(DomainKind.CONTROL, 0);
-        Domain guestDomain = xen.createDomain(DomainKind.PV, 0);
+        xen.buildDomain(DomainKind.CONTROL, 0);
+        Domain guestDomain = xen.buildDomain(DomainKind.PV, 0);
         // W = 1_700_000_000.123456789 - 5 s = 1_699_999_995.123456789
         xen.platformOp(0, PlatformOp.settime64(1_700_000_000L, 123_456_789, 5_000_000_000L));
 
@@ -52,8 +52,8 @@ class PvGuestTest {
     @Test
     void guestSeesItsDomainsTimeOffset() {
         Hypervisor xen = new Hypervisor(() -> systemTimeNs, new Wallclock(1_000_000_000L, 0));
-        xen.createDomain(DomainKind.CONTROL, 0);
-        Domain offset = xen.createDomain(DomainKind.PV, -3600);
+        xen.buildDomain(DomainKind.CONTROL, 0);
+        Domain offset = xen.buildDomain(DomainKind.PV, -3600);
         PvGuest guest = PvGuest.boot(offset.sharedInfo(), () -> systemTimeNs);
         // 1e9 s - 3600 s + 5 s = 999_996_405 s
         assertThat(guest.bootWallNs()).isEqualTo(999_996_405_000_000_000L);
@@ -68,8 +68,8 @@ class PvGuestTest {
                 new Wallclock(1_700_000_000L, 0),
                 () -> trueNs[0] * 3,
                 PvclockScale.forFrequencyHz(3_000_000_000L));
-        xen.createDomain(DomainKind.CONTROL, 0);
-        Domain domain = xen.createDomain(DomainKind.PV, 0); // vcpu_time_info sampled at t = 1 s
+        xen.buildDomain(DomainKind.CONTROL, 0);
+        Domain domain = xen.buildDomain(DomainKind.PV, 0); // vcpu_time_info sampled at t = 1 s
         trueNs[0] = 1_500_000_000L;
 
         PvGuest guest = PvGuest.bootWithPvclock(domain.sharedInfo(), () -> trueNs[0] * 3);
@@ -117,7 +117,7 @@ class PvGuestTest {
         // dates between 1970 and 2106"; now.tv_sec = wall_clock->sec. Xen stores W = 2^32 + 10 s
         // as wc_sec = 10, wc_sec_hi = 1; a Linux PV guest believes 1970-01-01T00:00:10Z.
         Hypervisor xen = new Hypervisor(() -> 0L, new Wallclock(4_294_967_306L, 0));
-        Domain d = xen.createDomain(DomainKind.CONTROL, 0);
+        Domain d = xen.buildDomain(DomainKind.CONTROL, 0);
         assertThat(PvGuest.boot(d.sharedInfo(), () -> 0L).bootWallNs()).isEqualTo(10_000_000_000L);
         // The named option WALLSYNC_SEC_HI reads wc_sec_hi too: 4_294_967_306 s.
         assertThat(PvGuest.tryBoot(d.sharedInfo(), () -> 0L, 0, PvWallclockReader.WALLSYNC_SEC_HI))
@@ -133,8 +133,8 @@ class PvGuestTest {
         // as 2^32 - 2600 = 4_294_964_696, which Linux reads unsigned: 2106-02-07T05:44:56Z
         // (date -u -d @4294964696). Plus system time 5 s.
         Hypervisor xen = new Hypervisor(() -> systemTimeNs, new Wallclock(1_000, 0));
-        xen.createDomain(DomainKind.CONTROL, 0);
-        Domain early = xen.createDomain(DomainKind.PV, -3600);
+        xen.buildDomain(DomainKind.CONTROL, 0);
+        Domain early = xen.buildDomain(DomainKind.PV, -3600);
         PvGuest guest = PvGuest.boot(early.sharedInfo(), () -> systemTimeNs);
         assertThat(guest.bootWallNs()).isEqualTo(4_294_964_701_000_000_000L);
         assertThat(guest.wallclock()).isEqualTo(new Wallclock(4_294_964_696L, 0));
@@ -147,7 +147,7 @@ class PvGuestTest {
     @Test
     void resyncUsesTheSameReaderAsBoot() {
         Hypervisor xen = new Hypervisor(() -> 0L, new Wallclock(100, 0));
-        Domain d = xen.createDomain(DomainKind.CONTROL, 0);
+        Domain d = xen.buildDomain(DomainKind.CONTROL, 0);
         PvGuest guest = PvGuest.boot(d.sharedInfo(), () -> 0L);
         // dom0 sets W = 2^32 + 7 s (secs 4_294_967_303, system_time 0): wc_sec 7, wc_sec_hi 1.
         xen.platformOp(0, PlatformOp.settime64(4_294_967_303L, 0, 0));
@@ -162,8 +162,8 @@ class PvGuestTest {
             @ForAll @LongRange(min = -100_000_000L, max = 100_000_000L) long offsetSeconds,
             @ForAll @LongRange(min = 0, max = 100_000_000_000_000_000L) long bootSystemTimeNs) {
         Hypervisor xen = new Hypervisor(() -> bootSystemTimeNs, new Wallclock(wSeconds, wNanos));
-        xen.createDomain(DomainKind.CONTROL, 0);
-        Domain domain = xen.createDomain(DomainKind.PV, offsetSeconds);
+        xen.buildDomain(DomainKind.CONTROL, 0);
+        Domain domain = xen.buildDomain(DomainKind.PV, offsetSeconds);
 
         PvGuest guest = PvGuest.boot(domain.sharedInfo(), () -> bootSystemTimeNs);
 

@@ -11,6 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class HypervisorTest {
@@ -24,9 +25,11 @@ class HypervisorTest {
     void boot() {
         systemTimeNs = 5_000_000_000L;
         xen = new Hypervisor(() -> systemTimeNs);
-        dom0 = xen.createDomain(DomainKind.CONTROL, 0);
-        pv = xen.createDomain(DomainKind.PV, 3600);
-        hvm = xen.createDomain(DomainKind.HVM, -7200);
+        // Built as the toolstack builds them (create, then vcpu 0 initialised): dom0 and the PV
+        // domU publish W at vcpu 0 initialisation, the HVM domU does not (see VcpuZeroInit below).
+        dom0 = xen.buildDomain(DomainKind.CONTROL, 0);
+        pv = xen.buildDomain(DomainKind.PV, 3600);
+        hvm = xen.buildDomain(DomainKind.HVM, -7200);
     }
 
     @Test
@@ -80,19 +83,21 @@ class HypervisorTest {
         xen.platformOp(0, PlatformOp.settime64(1_700_000_000L, 123_456_789, 5_000_000_000L));
 
         // W.sec = 1_699_999_995; PV +3600 = 1_700_003_595; HVM -7200 = 1_699_992_795.
+        // do_settime publishes for_each_domain: the HVM domU too, although its build did not
+        // (version 0 -> 2, the PV domU's 2 -> 4).
         assertThat(pv.sharedInfo().readWallclock(0))
                 .isEqualTo(new WallclockReading.Value(1_700_003_595L, 123_456_789, 4));
         assertThat(hvm.sharedInfo().readWallclock(0))
-                .isEqualTo(new WallclockReading.Value(1_699_992_795L, 123_456_789, 4));
+                .isEqualTo(new WallclockReading.Value(1_699_992_795L, 123_456_789, 2));
     }
 
     @Test
-    void creationPublishesTheBootWallclockThenEachSettimeAddsTwoToEveryVersion() {
-        // Creation: 0 -> 2. Two settimes: 2 -> 4 -> 6, in every domain.
-        assertThat(Arrays.asList(versions())).containsExactly(2, 2, 2);
+    void buildPublishesTheBootWallclockThenEachSettimeAddsTwoToEveryVersion() {
+        // Build: dom0 and PV 0 -> 2, HVM stays 0. Two settimes add 2 each, in every domain.
+        assertThat(Arrays.asList(versions())).containsExactly(2, 2, 0);
         xen.platformOp(0, PlatformOp.settime64(100, 0, 0));
         xen.platformOp(0, PlatformOp.settime64(200, 0, 0));
-        assertThat(Arrays.asList(versions())).containsExactly(6, 6, 6);
+        assertThat(Arrays.asList(versions())).containsExactly(6, 6, 4);
     }
 
     @Test
@@ -143,7 +148,7 @@ class HypervisorTest {
             assertThat(f.why()).contains("domain 1");
         });
         assertThat(xen.wallclock()).isEqualTo(Wallclock.EPOCH);
-        assertThat(Arrays.asList(versions())).containsExactly(2, 2, 2);
+        assertThat(Arrays.asList(versions())).containsExactly(2, 2, 0);
         assertThat(xen.failedPlatformOpCount()).isEqualTo(1);
         assertThat(xen.settimeCount()).isZero();
     }
@@ -223,7 +228,7 @@ class HypervisorTest {
     @Test
     void newDomainSeesTheCurrentWallclockPlusItsOffset() {
         xen.platformOp(0, PlatformOp.settime64(1_000, 5, 0));
-        Domain late = xen.createDomain(DomainKind.PV, 60);
+        Domain late = xen.buildDomain(DomainKind.PV, 60);
         assertThat(late.sharedInfo().readWallclock(0)).isEqualTo(new WallclockReading.Value(1_060, 5, 2));
     }
 
@@ -240,7 +245,7 @@ class HypervisorTest {
         long[] tsc = {9_000_000_000L};
         Hypervisor withTsc = new Hypervisor(
                 () -> systemTimeNs, Wallclock.EPOCH, () -> tsc[0], PvclockScale.forFrequencyHz(3_000_000_000L));
-        Domain d0 = withTsc.createDomain(DomainKind.CONTROL, 0);
+        Domain d0 = withTsc.buildDomain(DomainKind.CONTROL, 0);
         tsc[0] = 12_000_000_000L;
         systemTimeNs = 6_000_000_000L;
         withTsc.updateVcpuTime(0);
@@ -256,7 +261,7 @@ class HypervisorTest {
             @ForAll @IntRange(min = 0, max = 999_999_999) int nsecs,
             @ForAll @LongRange(min = 0, max = 1_000_000_000_000_000L) long systemTime) {
         Hypervisor h = new Hypervisor(() -> 0);
-        Domain d = h.createDomain(DomainKind.CONTROL, 0);
+        Domain d = h.buildDomain(DomainKind.CONTROL, 0);
         h.platformOp(0, PlatformOp.settime64(secs, nsecs, systemTime));
         BigInteger expectedNs = BigInteger.valueOf(secs)
                 .multiply(BigInteger.valueOf(1_000_000_000L))
@@ -268,6 +273,147 @@ class HypervisorTest {
                 .multiply(BigInteger.valueOf(1_000_000_000L))
                 .add(BigInteger.valueOf(v.nanos()));
         assertThat(gotNs).isEqualTo(expectedNs);
+    }
+
+    /**
+     * Where Xen 4.23-dev (xen-project/xen c447b7308b) first publishes a domain's wallclock. The
+     * expected values come from these lines, not from our code:
+     *
+     * <pre>
+     * xen/arch/x86/domain.c, arch_set_info_guest (PV branch):
+     *     if ( v->vcpu_id == 0 )
+     *         update_domain_wallclock_time(d);
+     * xen/arch/x86/domain.c, arch_set_info_guest (HVM branch, earlier):
+     *     hvm_set_info_guest(v);
+     *     goto out;
+     * xen/arch/x86/pv/dom0_build.c, dom0_construct:   update_domain_wallclock_time(d);
+     * xen/arch/x86/hvm/dom0_build.c, pvh_setup_cpus:  update_domain_wallclock_time(d);
+     * xen/arch/x86/hvm/hvm.c, hvm_latch_shinfo_size:  update_domain_wallclock_time(d);
+     * xen/common/time.c, update_domain_wallclock_time:
+     *     *wc_version = version_update_begin(*wc_version);      // ((v) + 1) | 1
+     *     sec = wc_sec + d-&gt;time_offset.seconds;
+     *     shared_info(d, wc_sec) = sec; shared_info(d, wc_nsec) = wc_nsec; ... wc_sec_hi = sec &gt;&gt; 32;
+     *     *wc_version = version_update_end(*wc_version);        // (v) + 1
+     * xen/common/time.c, do_settime:
+     *     for_each_domain ( d ) update_domain_wallclock_time(d);
+     * </pre>
+     *
+     * x86 {@code arch_domain_create} has no such call (only xen/arch/arm/domain.c's has), and a
+     * fresh shared_info page is zeroed, so a created domain reads wc_version = wc_* = 0.
+     */
+    @Nested
+    class VcpuZeroInit {
+        // W = 1_700_000_000.250000000 s at system time 0 (the boot W, as if read from the CMOS).
+        private final Wallclock bootW = new Wallclock(1_700_000_000L, 250_000_000);
+        private final Hypervisor h = new Hypervisor(() -> systemTimeNs, bootW);
+
+        @Test
+        void createdDomainShowsNothingUntilVcpu0InitThenWPlusOffsetWithAnEvenVersion() {
+            h.buildDomain(DomainKind.CONTROL, 0);
+            Domain d = h.createDomain(DomainKind.PV, 3600);
+            assertThat(d.vcpu0Initialised()).isFalse();
+            assertThat(d.sharedInfo().wcVersion()).isZero();
+            assertThat(d.sharedInfo().wcSec()).isZero();
+            assertThat(d.sharedInfo().wcNsec()).isZero();
+            assertThat(d.sharedInfo().wcSecHi()).isZero();
+            assertThat(d.sharedInfo().readWallclock(0)).isEqualTo(new WallclockReading.Value(0, 0, 0));
+
+            h.initialiseVcpu0(d.id());
+
+            // sec = 1_700_000_000 + 3600 = 1_700_003_600 (< 2^32: wc_sec_hi 0); nsec = W.nsec;
+            // version: begin ((0 + 1) | 1) = 1, end 1 + 1 = 2.
+            assertThat(d.vcpu0Initialised()).isTrue();
+            assertThat(d.sharedInfo().wcSec()).isEqualTo(1_700_003_600L);
+            assertThat(d.sharedInfo().wcNsec()).isEqualTo(250_000_000);
+            assertThat(d.sharedInfo().wcSecHi()).isZero();
+            assertThat(d.sharedInfo().wcVersion()).isEqualTo(2);
+        }
+
+        @Test
+        void aSettimeBeforeTheDomainWasBuiltReachesItAtVcpu0Init() {
+            h.buildDomain(DomainKind.CONTROL, 0);
+            // settime64(2_000_000_000 s, 0, system_time 5 s): W = 1_999_999_995.000000000.
+            systemTimeNs = 5_000_000_000L;
+            assertThat(h.platformOp(0, PlatformOp.settime64(2_000_000_000L, 0, 5_000_000_000L))
+                            .rc())
+                    .isZero();
+            Domain d = h.createDomain(DomainKind.PV, -60);
+            assertThat(d.sharedInfo().wcVersion()).isZero();
+
+            h.initialiseVcpu0(d.id());
+
+            // 1_999_999_995 - 60 = 1_999_999_935, not the boot W.
+            assertThat(d.sharedInfo().readWallclock(0)).isEqualTo(new WallclockReading.Value(1_999_999_935L, 0, 2));
+        }
+
+        @Test
+        void aSettimeBetweenCreationAndVcpu0InitReachesTheDomainAtOnceAndAgainAtInit() {
+            h.buildDomain(DomainKind.CONTROL, 0);
+            Domain d = h.createDomain(DomainKind.PV, 0);
+            // do_settime updates for_each_domain, built or not: 0 -> 2 with W = 100.5 s.
+            h.platformOp(0, PlatformOp.settime64(100, 500_000_000, 0));
+            assertThat(d.sharedInfo().readWallclock(0)).isEqualTo(new WallclockReading.Value(100, 500_000_000, 2));
+
+            h.initialiseVcpu0(d.id());
+
+            // arch_set_info_guest republishes the same W: 2 -> 4.
+            assertThat(d.sharedInfo().readWallclock(0)).isEqualTo(new WallclockReading.Value(100, 500_000_000, 4));
+        }
+
+        @Test
+        void dom0IsPublishedByItsBuild() {
+            Domain d0 = h.createDomain(DomainKind.CONTROL, 0);
+            assertThat(d0.sharedInfo().wcVersion()).isZero();
+            h.initialiseVcpu0(Hypervisor.DOM0);
+            assertThat(d0.sharedInfo().readWallclock(0))
+                    .isEqualTo(new WallclockReading.Value(1_700_000_000L, 250_000_000, 2));
+        }
+
+        @Test
+        void anHvmDomUIsPublishedOnlyWhenItsGuestLatchesItsSharedInfo() {
+            h.buildDomain(DomainKind.CONTROL, 0);
+            Domain d = h.buildDomain(DomainKind.HVM, -7200);
+            // arch_set_info_guest's HVM branch jumps past update_domain_wallclock_time.
+            assertThat(d.vcpu0Initialised()).isTrue();
+            assertThat(d.sharedInfo().wcVersion()).isZero();
+            assertThat(d.sharedInfo().wcSec()).isZero();
+
+            h.hvmLatchSharedInfoSize(d.id());
+
+            // 1_700_000_000 - 7200 = 1_699_992_800.
+            assertThat(d.sharedInfo().readWallclock(0))
+                    .isEqualTo(new WallclockReading.Value(1_699_992_800L, 250_000_000, 2));
+            assertThatThrownBy(() -> h.hvmLatchSharedInfoSize(Hypervisor.DOM0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("HVM domains only");
+        }
+
+        @Test
+        void aSecondVcpu0InitDoesNotRepublish() {
+            h.buildDomain(DomainKind.CONTROL, 0);
+            Domain d = h.buildDomain(DomainKind.PV, 0);
+            assertThat(d.sharedInfo().wcVersion()).isEqualTo(2);
+            // if ( v->is_initialised ) goto out;  -- before the vcpu_id == 0 publication.
+            h.initialiseVcpu0(d.id());
+            assertThat(d.sharedInfo().wcVersion()).isEqualTo(2);
+        }
+
+        @Test
+        void vcpuTimeInfoIsWrittenFromVcpu0InitNotAtCreation() {
+            systemTimeNs = 7_000_000_000L;
+            Domain d0 = h.createDomain(DomainKind.CONTROL, 0);
+            assertThat(d0.sharedInfo().vcpuTimeInfo(0).read(0))
+                    .isInstanceOfSatisfying(
+                            VcpuTimeReading.Value.class,
+                            v -> assertThat(v.version()).isZero());
+            h.initialiseVcpu0(Hypervisor.DOM0);
+            // The default counter is the system time itself at 1 GHz: tsc = system_time = 7 s.
+            assertThat(d0.sharedInfo().vcpuTimeInfo(0).read(0))
+                    .isInstanceOfSatisfying(VcpuTimeReading.Value.class, v -> {
+                        assertThat(v.version()).isEqualTo(2);
+                        assertThat(v.systemTimeNs()).isEqualTo(7_000_000_000L);
+                    });
+        }
     }
 
     private Integer[] versions() {

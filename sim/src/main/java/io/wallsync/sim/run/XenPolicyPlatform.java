@@ -33,7 +33,7 @@ final class XenPolicyPlatform implements Platform {
 
     XenPolicyPlatform(Policy policy, World world, Timekeeper timekeeper, long pushPeriodNs, long bootWallNs) {
         this.hypervisor = new Hypervisor(world.hypervisorClocksource(), Wallclock.ofEpochNanos(bootWallNs));
-        hypervisor.createDomain(DomainKind.CONTROL, 0);
+        hypervisor.buildDomain(DomainKind.CONTROL, 0);
         this.work = new XenWork(hypervisor);
         SyncPolicy syncPolicy = switch (policy) {
             case LEGACY_PERIODIC -> SyncPolicy.LEGACY_PERIODIC;
@@ -57,7 +57,7 @@ final class XenPolicyPlatform implements Platform {
     @Override
     public SimGuest boot(GuestGroup group) {
         DomainKind kind = group.kind() == GuestGroup.GuestKind.PV ? DomainKind.PV : DomainKind.HVM;
-        Domain domain = hypervisor.createDomain(kind, group.timeOffsetSeconds());
+        Domain domain = hypervisor.buildDomain(kind, group.timeOffsetSeconds());
         work.domainCreated();
         MonotonicClock systemTime = hypervisor::systemTimeNs;
         if (kind == DomainKind.HVM) {

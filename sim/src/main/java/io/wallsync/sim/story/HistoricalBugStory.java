@@ -86,7 +86,7 @@ public final class HistoricalBugStory {
     /** Runs the story under {@code policy}, calling {@code hook} at each guest boot. */
     public PolicyOutcome run(SyncPolicy policy, BootHook hook) {
         return run(StoryTable.policyName(policy), hook, (dom0Clock, hypervisor, pushes, trueTime) -> {
-            hypervisor.createDomain(DomainKind.CONTROL, 0);
+            hypervisor.buildDomain(DomainKind.CONTROL, 0);
             Dom0SyncAgent agent = new Dom0SyncAgent(
                     dom0Clock,
                     dom0Clock::monotonicNs,
@@ -107,7 +107,7 @@ public final class HistoricalBugStory {
             return new Dom0() {
                 @Override
                 public Domain createGuestDomain() {
-                    return hypervisor.createDomain(DomainKind.PV, 0);
+                    return hypervisor.buildDomain(DomainKind.PV, 0);
                 }
 
                 @Override
