@@ -82,9 +82,12 @@ public final class DirectoryLock implements AutoCloseable {
         return path;
     }
 
-    /** Releases the lock; the file stays (the next daemon overwrites the pid). */
+    /** Releases the lock; the file stays (the next daemon overwrites the pid). A second close does nothing. */
     @Override
     public void close() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             lock.release();
         } finally {
