@@ -30,12 +30,11 @@ import picocli.CommandLine.Parameters;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Run CMD in a domain's wall time (docs/run.md): CLOCK_REALTIME, gettimeofday,",
-            "time and the absolute waits of a dynamically linked program follow the",
-            "domain's page; monotonic clocks and relative waits are untouched.",
-            "CMD replaces wallsync (same pid); the exit status is CMD's. Exit 1 before",
-            "CMD starts if the page cannot be read, 127 if CMD is not found, 126 if it",
-            "cannot be executed."
+            "Run CMD in a domain's wall time (docs/run.md).",
+            "CLOCK_REALTIME, gettimeofday, time and the absolute waits of a dynamically linked program follow"
+                    + " the domain's page; monotonic clocks and relative waits are untouched.",
+            "CMD replaces wallsync (same pid); the exit status is CMD's. Exit 1 before CMD starts if the page"
+                    + " cannot be read, 127 if CMD is not found, 126 if it cannot be executed."
         })
 public final class RunCommand implements Callable<Integer> {
     /** Read by the preload library (native/preload/wallsync_preload.c). */

@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Publish the host wallclock to processes and containers through page files.",
+            "Publish the host wallclock to processes in page files.",
+            "Processes and containers read it without a system call (docs/serve.md).",
             "Each domain gets <dir>/<domain>.page (Xen shared_info wallclock + wallsync extension).",
             "Pushes on start, on every clock step, every --period and on offset changes."
         })

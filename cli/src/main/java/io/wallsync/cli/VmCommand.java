@@ -36,8 +36,9 @@ import picocli.CommandLine.Option;
         name = "vm",
         mixinStandardHelpOptions = true,
         description = {
-            "Boot a KVM guest (one vCPU on /dev/kvm) whose kvmclock wall clock and CMOS RTC are a domain's"
-                    + " wallclock, read from the page of a running wallsync serve."
+            "Boot a KVM guest living in a domain's wall time (docs/vm.md).",
+            "One vCPU on /dev/kvm; its kvmclock wall clock and CMOS RTC are the domain's wallclock, read from"
+                    + " the page of a running wallsync serve."
         },
         subcommands = {VmCommand.Run.class, VmCommand.Story.class})
 public final class VmCommand implements Runnable {
