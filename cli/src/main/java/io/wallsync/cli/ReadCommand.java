@@ -216,16 +216,7 @@ public final class ReadCommand implements Callable<Integer> {
         current = next;
         Reading r = next.read();
         if (json) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("event", "reopened");
-            PageStatus s;
-            try {
-                s = next.status();
-            } catch (WallclockUnavailableException e) {
-                s = null;
-            }
-            fields.putAll(readingFields(name, next, r, s));
-            emit(out, JsonLines.of(fields));
+            emitEvent(out, "reopened", name, next, r);
         } else {
             String when = r instanceof Reading.Valid v ? v.instant().toString() : "unavailable";
             emit(
@@ -323,16 +314,7 @@ public final class ReadCommand implements Callable<Integer> {
             case WRITER_STUCK -> "writer-stuck";
         };
         if (json) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("event", event);
-            PageStatus s;
-            try {
-                s = page.status();
-            } catch (WallclockUnavailableException e) {
-                s = null;
-            }
-            fields.putAll(readingFields(name, page, r, s));
-            emit(out, JsonLines.of(fields));
+            emitEvent(out, event, name, page, r);
             return;
         }
         String line = switch (r) {
@@ -343,6 +325,20 @@ public final class ReadCommand implements Callable<Integer> {
             case Reading.WriterStuck w -> "unavailable writer-stuck: " + w;
         };
         emit(out, line);
+    }
+
+    /** One --watch --json event: its name and the reading's fields (status null if seq_count is stuck). */
+    private static void emitEvent(PrintWriter out, String event, DomainName name, WallclockPage page, Reading r) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("event", event);
+        PageStatus s;
+        try {
+            s = page.status();
+        } catch (WallclockUnavailableException e) {
+            s = null;
+        }
+        fields.putAll(readingFields(name, page, r, s));
+        emit(out, JsonLines.of(fields));
     }
 
     private static String heartbeatAgeMs(WallclockPage page) {

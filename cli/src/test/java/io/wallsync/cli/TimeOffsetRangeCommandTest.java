@@ -48,6 +48,9 @@ class TimeOffsetRangeCommandTest {
                 file, "name: far\nduration: 1h\nguests:\n  - {name: g, boot_at: 1m, time_offset: 2147483648s}\n");
         CommandRunner r = CommandRunner.run("simulate", "--scenario", file.toString());
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("time_offset").contains("2147483648" + RANGE);
+        // The scenario loader words it as its other range errors (sim's ScenarioLoader).
+        assertThat(r.err())
+                .contains("field 'guests[0].time_offset': '2147483648s' is out of range")
+                .contains("expected whole seconds from -2147483648 to 2147483647");
     }
 }
