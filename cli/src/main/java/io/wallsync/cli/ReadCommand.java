@@ -147,28 +147,84 @@ public final class ReadCommand implements Callable<Integer> {
      * stuck), then a line per step. Ends after --steps steps, else when interrupted.
      */
     private int watch(DomainName name, WallclockPage page, Reading first, PrintWriter out) throws InterruptedException {
+        WallclockPage opened = page;
+        try {
+            return watchFollowingReplacements(name, page, first, out);
+        } finally {
+            if (current != opened) {
+                current.close();
+            }
+        }
+    }
+
+    /** The page being watched: the daemon may recreate it under a new inode (page repair). */
+    private WallclockPage current;
+
+    private int watchFollowingReplacements(DomainName name, WallclockPage page, Reading first, PrintWriter out)
+            throws InterruptedException {
+        current = page;
         Health health = Health.of(first);
         long seen = 0;
         while (steps == null || seen < steps) {
             Thread.sleep(poll);
-            Reading r = page.read();
+            if (current.replacedOnDisk() && !reopen(name, page, out)) {
+                continue; // deleted or truncated and not yet recreated: look again at the next poll
+            }
+            Reading r;
+            try {
+                r = current.read();
+            } catch (InternalError e) {
+                // The mapped file was truncated between the check above and this read (the JVM
+                // turns the SIGBUS of a truncated shared mapping into an InternalError): the next
+                // poll reopens it.
+                continue;
+            }
             Health now = Health.of(r);
             if (now != health) {
-                printHealthChange(name, page, r, now, out);
+                printHealthChange(name, current, r, now, out);
                 health = now;
             }
             Optional<StepEvent> step;
             try {
-                step = page.pollSteps();
-            } catch (WallclockUnavailableException e) {
-                continue; // a stuck writer, reported above; the next poll may see a repaired page
+                step = current.pollSteps();
+            } catch (WallclockUnavailableException | InternalError e) {
+                continue; // a stuck writer (reported above) or a truncated file: the next poll looks again
             }
             if (step.isPresent()) {
-                printStep(name, page, step.get(), out);
+                printStep(name, current, step.get(), out);
                 seen++;
             }
         }
         return 0;
+    }
+
+    /**
+     * Opens the page's path again after {@link WallclockPage#replacedOnDisk()}; prints a
+     * {@code reopened} line and returns true when the path holds a page again, false (and keeps
+     * the old one) while it does not.
+     */
+    private boolean reopen(DomainName name, WallclockPage original, PrintWriter out) {
+        WallclockPage next;
+        try {
+            next = WallclockPage.open(current.path());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        if (current != original) {
+            current.close();
+        }
+        current = next;
+        Reading r = next.read();
+        if (json) {
+            emitEvent(out, "reopened", name, next, r);
+        } else {
+            String when = r instanceof Reading.Valid v ? v.instant().toString() : "unavailable";
+            emit(
+                    out,
+                    when + " reopened: " + next.path() + " now names another page file (wallsync serve recreates"
+                            + " a page that was deleted, truncated or overwritten)");
+        }
+        return true;
     }
 
     private int printOnce(DomainName name, WallclockPage page, Reading r, PrintWriter out, PrintWriter err) {
@@ -258,16 +314,7 @@ public final class ReadCommand implements Callable<Integer> {
             case WRITER_STUCK -> "writer-stuck";
         };
         if (json) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("event", event);
-            PageStatus s;
-            try {
-                s = page.status();
-            } catch (WallclockUnavailableException e) {
-                s = null;
-            }
-            fields.putAll(readingFields(name, page, r, s));
-            emit(out, JsonLines.of(fields));
+            emitEvent(out, event, name, page, r);
             return;
         }
         String line = switch (r) {
@@ -278,6 +325,20 @@ public final class ReadCommand implements Callable<Integer> {
             case Reading.WriterStuck w -> "unavailable writer-stuck: " + w;
         };
         emit(out, line);
+    }
+
+    /** One --watch --json event: its name and the reading's fields (status null if seq_count is stuck). */
+    private static void emitEvent(PrintWriter out, String event, DomainName name, WallclockPage page, Reading r) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("event", event);
+        PageStatus s;
+        try {
+            s = page.status();
+        } catch (WallclockUnavailableException e) {
+            s = null;
+        }
+        fields.putAll(readingFields(name, page, r, s));
+        emit(out, JsonLines.of(fields));
     }
 
     private static String heartbeatAgeMs(WallclockPage page) {

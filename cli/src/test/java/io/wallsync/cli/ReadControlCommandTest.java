@@ -18,10 +18,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,6 +155,34 @@ class ReadControlCommandTest {
                 second.close();
             }
             first.close();
+        }
+    }
+
+    @Test
+    void readWatchFollowsAPageThatIsTruncatedAndRecreatedInsteadOfCrashing() throws Exception {
+        // Attack: truncate -s 0 on the page while a watcher maps it. Before, the watcher's next
+        // read faulted (SIGBUS on a truncated shared mapping, an InternalError in the JVM) and
+        // `read --watch` died with a stack trace; the daemon recreates the page under a new inode,
+        // so the watcher must open the path again and keep reporting steps from the new file.
+        Path dir = tmp.resolve("pages");
+        ServeDaemon d = daemon(dir, Duration.ofMillis(50));
+        CommandRunner.Running watch = CommandRunner.start(
+                "read", "--dir", dir.toString(), "--domain", "web", "--watch", "--steps", "1", "--poll", "20ms");
+        try {
+            watch.awaitOutput("generation=1");
+            try (FileChannel ch = FileChannel.open(dir.resolve("web.page"), StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            watch.awaitOutput(" reopened: " + dir.resolve("web.page"));
+            // A step now reaches the watcher only through the recreated file.
+            d.clockWasSet();
+            CommandRunner r = watch.finish();
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.err()).doesNotContain("Exception").doesNotContain("InternalError");
+            List<String> lines = r.out().lines().toList();
+            assertThat(lines.getLast()).contains(" step generation=").contains("reason=step");
+        } finally {
+            d.close();
         }
     }
 

@@ -62,6 +62,10 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
     private final Object stepLock = new Object();
     private long lastGeneration;
     private long lastWallclockNs;
+    /** "unix:dev" and "unix:ino" of the mapped file (null for {@link #wrap}): see {@link #replacedOnDisk()}. */
+    private Object fileDevice;
+
+    private Object fileInode;
 
     private WallclockPage(Path path, Arena arena, MemorySegment page, MonotonicClock monotonic, ReaderOptions options) {
         this.path = path;
@@ -94,6 +98,8 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(monotonic, "monotonic");
         requireRegularFile(path);
+        Object device = Files.getAttribute(path, "unix:dev");
+        Object inode = Files.getAttribute(path, "unix:ino");
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -112,7 +118,10 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
                 throw new PageFormatException(
                         path + ": layout version " + version + ", this reader understands " + LAYOUT_VERSION);
             }
-            return start(new WallclockPage(path, arena, seg, monotonic, options));
+            WallclockPage reader = new WallclockPage(path, arena, seg, monotonic, options);
+            reader.fileDevice = device;
+            reader.fileInode = inode;
+            return start(reader);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -140,6 +149,27 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         if (kind != null) {
             throw new PageFormatException(path + " is " + kind + ", not a wallsync page (a regular file of at least "
                     + PAGE_SIZE + " bytes written by wallsync serve)");
+        }
+    }
+
+    /**
+     * Whether the file this reader mapped is no longer a whole page under its path: deleted,
+     * replaced by another file (wallsync serve recreates a damaged page under a new inode), or
+     * truncated below {@value io.wallsync.core.page.PageExtensionLayout#PAGE_SIZE} bytes. A reader
+     * that sees true should stop reading this mapping (a truncated shared mapping faults, which the
+     * JVM reports as an {@link InternalError}) and {@link #open} the path again. One stat(2) of the
+     * path; false for a {@link #wrap}ped segment.
+     */
+    public boolean replacedOnDisk() {
+        if (path == null) {
+            return false;
+        }
+        try {
+            return !fileDevice.equals(Files.getAttribute(path, "unix:dev"))
+                    || !fileInode.equals(Files.getAttribute(path, "unix:ino"))
+                    || Files.size(path) < PAGE_SIZE;
+        } catch (IOException e) {
+            return true; // gone, or no longer readable under this path
         }
     }
 

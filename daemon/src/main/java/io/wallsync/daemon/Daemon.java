@@ -116,6 +116,11 @@ public final class Daemon implements AutoCloseable {
             }
 
             @Override
+            public void directoryRelocked(String what) {
+                log.accept(what);
+            }
+
+            @Override
             public void pageRepairFailed(DomainName domain, String why) {
                 log.accept("page of domain " + domain + " " + why + " (retrying every heartbeat)");
             }

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,11 +25,31 @@ public final class DirectoryLock implements AutoCloseable {
     private final Path path;
     private final FileChannel channel;
     private final FileLock lock;
+    /** "unix:dev" and "unix:ino" of the locked file, looked up right after locking. */
+    private final Object device;
 
-    private DirectoryLock(Path path, FileChannel channel, FileLock lock) {
+    private final Object inode;
+
+    private DirectoryLock(Path path, FileChannel channel, FileLock lock) throws IOException {
         this.path = path;
         this.channel = channel;
         this.lock = lock;
+        this.device = Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+        this.inode = Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Whether {@code DIR/.lock} still names the file this lock is on. If someone deleted or
+     * replaced it, the lock still holds on the old inode but guards nothing: a second daemon would
+     * create a new file and lock that.
+     */
+    public boolean stillNamed() {
+        try {
+            return device.equals(Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS))
+                    && inode.equals(Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

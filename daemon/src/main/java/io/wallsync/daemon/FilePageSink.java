@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 public final class FilePageSink implements PageSink {
     private final Path dir;
-    private final DirectoryLock lock;
+    private volatile DirectoryLock lock;
 
     private FilePageSink(Path dir, DirectoryLock lock) {
         this.dir = dir;
@@ -46,6 +46,17 @@ public final class FilePageSink implements PageSink {
     public static FilePageSink lock(Path dir) throws IOException {
         PageDirectory.ensure(dir);
         return new FilePageSink(dir, DirectoryLock.acquire(dir));
+    }
+
+    @Override
+    public Optional<String> keepExclusive() throws IOException {
+        DirectoryLock held = lock;
+        if (held.stillNamed()) {
+            return Optional.empty();
+        }
+        lock = DirectoryLock.acquire(dir); // LockedException: a second daemon took the directory
+        held.close();
+        return Optional.of("lock file " + held.path() + " was deleted or replaced: locked the directory again");
     }
 
     @Override

@@ -23,6 +23,7 @@ import io.wallsync.core.xen.DomainKind;
 import io.wallsync.core.xen.Hypervisor;
 import io.wallsync.core.xen.WallclockReading;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -341,6 +342,12 @@ public final class PagePublisher implements AutoCloseable {
     public void checkPages() {
         if (!sink.sharedWithOthers()) {
             return;
+        }
+        try {
+            sink.keepExclusive().ifPresent(observer::directoryRelocked);
+        } catch (IOException e) {
+            // Another daemon holds the directory now: two writers must not share the pages.
+            throw new UncheckedIOException(e.getMessage(), e);
         }
         for (Map.Entry<DomainName, Page> e : pages.entrySet()) {
             Page page = e.getValue();

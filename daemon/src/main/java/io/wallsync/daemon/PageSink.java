@@ -31,6 +31,18 @@ public interface PageSink extends AutoCloseable {
      */
     boolean sharedWithOthers();
 
+    /**
+     * Checks, at every heartbeat of a {@link #sharedWithOthers()} sink, that the sink still holds
+     * its place alone: a file sink whose lock file was deleted or replaced locks the directory
+     * again and says so (for the log).
+     *
+     * @throws DirectoryLock.LockedException if another daemon took the directory meanwhile: this
+     *     one must stop (the push loop fails, {@code serve} exits 1)
+     */
+    default Optional<String> keepExclusive() throws IOException {
+        return Optional.empty();
+    }
+
     /** Releases what the sink holds (for files: the directory lock). Pages are closed by their owner. */
     @Override
     void close();

@@ -23,6 +23,9 @@ public interface PushObserver {
     /** A damaged page could not be recreated (retried at every heartbeat; told once per distinct failure). */
     default void pageRepairFailed(DomainName domain, String why) {}
 
+    /** The directory's lock file was deleted or replaced and has been locked again ({@code what} says so). */
+    default void directoryRelocked(String what) {}
+
     /** The step watcher saw clock_was_set (once per step, before the pushes it causes). */
     default void stepSeen() {}
 

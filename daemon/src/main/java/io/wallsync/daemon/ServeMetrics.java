@@ -121,6 +121,11 @@ public final class ServeMetrics implements PushObserver {
     }
 
     @Override
+    public void directoryRelocked(String what) {
+        next.directoryRelocked(what);
+    }
+
+    @Override
     public void stepSeen() {
         steps.inc();
         next.stepSeen();

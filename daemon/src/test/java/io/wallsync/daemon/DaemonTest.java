@@ -98,6 +98,47 @@ class DaemonTest {
         }
     }
 
+    @Test
+    void aDeletedLockFileIsLockedAgainSoASecondDaemonIsStillRefused() throws Exception {
+        // Attack: rm DIR/.lock while serve runs. The fcntl lock stays on the unlinked inode and
+        // guards nothing: before, a second serve created a new .lock, locked it and took the pages
+        // and the socket (the two then "repaired" each other's pages at every heartbeat).
+        FakeHostClock host = FakeHostClock.live(W);
+        Path lockFile = dir.resolve(DirectoryLock.FILE_NAME);
+        try (Daemon first =
+                Daemon.start(config("web").withControl(Optional.empty()), host, host, FilePageSink.lock(dir))) {
+            Files.delete(lockFile);
+            await("the lock file is back", () -> Files.exists(lockFile));
+            await("the relock is logged", () -> log.stream().anyMatch(l -> l.startsWith("lock file " + lockFile)));
+            assertThat(Files.readString(lockFile).strip())
+                    .isEqualTo(Long.toString(ProcessHandle.current().pid()));
+            assertThatThrownBy(() -> FilePageSink.lock(dir)).isInstanceOf(DirectoryLock.LockedException.class);
+            assertThat(first.loop().failure()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDaemonWhoseLockFileWasTakenOverByAnotherDaemonStops() throws Exception {
+        // The lock file replaced (atomically) by one another daemon holds: two writers must not
+        // share the pages, so the first one's push loop fails and serve exits 1.
+        FakeHostClock host = FakeHostClock.live(W);
+        Path elsewhere = Files.createDirectory(dir.resolve("other"));
+        try (Daemon first =
+                        Daemon.start(config("web").withControl(Optional.empty()), host, host, FilePageSink.lock(dir));
+                FilePageSink second = FilePageSink.lock(elsewhere)) {
+            Files.move(
+                    elsewhere.resolve(DirectoryLock.FILE_NAME),
+                    dir.resolve(DirectoryLock.FILE_NAME),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            ServeDaemon.Stop stop = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    Duration.ofSeconds(20), first::awaitStop, "the first daemon did not stop");
+            assertThat(stop).isInstanceOf(ServeDaemon.Stop.Failed.class);
+            assertThat(((ServeDaemon.Stop.Failed) stop).cause())
+                    .hasMessageContaining("is in use by another wallsync serve");
+        }
+    }
+
     /** Runs {@code attack} on web's page file while db is watched; checks the promises of item 2. */
     private void attackWebPage(String damageLogged, Attack attack) throws Exception {
         FakeHostClock host = FakeHostClock.live(W);
