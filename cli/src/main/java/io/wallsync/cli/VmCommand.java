@@ -103,8 +103,9 @@ public final class VmCommand implements Runnable {
                 "Devices: 8250 UART 0x3f8, MC146818 RTC 0x70/0x71 (xen flavour: a guest date write moves the"
                         + " domain's offset through the control socket), i8042 reset 0x64, kvm wall clock MSRs"
                         + " 0x4b564d00/0x11 served from the domain's wallclock.",
-                "Exit status: 0 the guest reset, 1 runtime error (no KVM, no page, triple fault), 2 usage error,"
-                        + " 3 timeout, 4 emulation failure (unsupported instruction), 5 bad guest file."
+                "Exit status: 0 the guest reset, 2 usage error, 1 any failure, named on standard error: no KVM,"
+                        + " no page, triple fault, timeout, emulation failure (unsupported instruction), bad guest"
+                        + " file."
             })
     static final class Run implements Callable<Integer> {
         private static final Pattern SIZE = Pattern.compile("(\\d{1,10})([KMG]?)(i?B)?", Pattern.CASE_INSENSITIVE);
