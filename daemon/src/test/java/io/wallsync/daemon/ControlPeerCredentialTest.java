@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -27,15 +25,7 @@ class ControlPeerCredentialTest {
         try {
             Path client = CBuild.compile(dir, "tests/c/control_client.c", "control_client");
             Path pages = dir.resolve("pages");
-            FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
-            ServeDaemon daemon = new ServeDaemon(
-                    new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
-                    host,
-                    host,
-                    FilePageSink.lock(pages),
-                    PushObserver.NONE,
-                    line -> {});
-            daemon.start();
+            ServeDaemon daemon = ControlServerMain.webDaemon(pages);
             try (ControlServer server = ControlServer.start(
                     pages,
                     new ControlProtocol(daemon, AccessPolicy.rootOr(Optional.of("wallsync-test-nogroup"))),

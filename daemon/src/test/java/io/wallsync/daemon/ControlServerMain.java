@@ -20,9 +20,14 @@ public final class ControlServerMain {
 
     /** A started daemon with one domain {@code web} (offset 0) on a live fake host, heartbeat 1 s. */
     static ServeDaemon webDaemon(Path dir) throws java.io.IOException {
+        return webDaemon(dir, Duration.ofSeconds(1));
+    }
+
+    /** {@link #webDaemon(Path)} with the given heartbeat. */
+    static ServeDaemon webDaemon(Path dir, Duration heartbeat) throws java.io.IOException {
         FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
         ServeDaemon daemon = new ServeDaemon(
-                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofSeconds(1)),
+                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), heartbeat),
                 host,
                 host,
                 FilePageSink.lock(dir),

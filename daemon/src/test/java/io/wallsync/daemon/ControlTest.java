@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,15 +85,7 @@ class ControlTest {
 
     @Test
     void socketServesRequestsAndExplainsMalformedOnes() throws Exception {
-        FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
-        ServeDaemon daemon = new ServeDaemon(
-                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(50)),
-                host,
-                host,
-                FilePageSink.lock(dir),
-                PushObserver.NONE,
-                line -> {});
-        daemon.start();
+        ServeDaemon daemon = ControlServerMain.webDaemon(dir, Duration.ofMillis(50));
         // The test runs as root (CI and this machine); the peer check passes through SO_PEERCRED.
         boolean root = "root".equals(System.getProperty("user.name"));
         try (ControlServer server = ControlServer.start(

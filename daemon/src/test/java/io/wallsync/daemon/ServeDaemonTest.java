@@ -90,15 +90,7 @@ class ServeDaemonTest {
 
     @Test
     void stoppedDaemonLeavesAPageThatReadersReportStale() throws Exception {
-        FakeHostClock host = FakeHostClock.live(1_700_000_000_000_000_000L);
-        ServeDaemon daemon = new ServeDaemon(
-                new DaemonConfig(List.of(DomainSpec.parse("web")), Duration.ofMinutes(11), Duration.ofMillis(20)),
-                host,
-                host,
-                FilePageSink.lock(dir),
-                PushObserver.NONE,
-                line -> {});
-        daemon.start();
+        ServeDaemon daemon = ControlServerMain.webDaemon(dir, Duration.ofMillis(20));
         daemon.close();
         try (WallclockPage page = WallclockPage.open(
                 dir.resolve("web.page"),
