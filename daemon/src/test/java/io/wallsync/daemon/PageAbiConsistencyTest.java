@@ -117,7 +117,8 @@ class PageAbiConsistencyTest {
         assertThat(header).contains("#define WALLSYNC_PAGE_V1_SIZE " + PageExtensionLayout.PAGE_SIZE + "\n");
         assertThat(header).contains("#define WALLSYNC_LAYOUT_VERSION_V1 " + PageExtensionLayout.LAYOUT_VERSION + "\n");
         assertThat(header).contains("#define WALLSYNC_PAGE_SIZE " + 2 * PageExtensionLayout.PAGE_SIZE + "\n");
-        assertThat(header).contains("#define WALLSYNC_LAYOUT_VERSION " + (PageExtensionLayout.LAYOUT_VERSION + 1) + "\n");
+        assertThat(header)
+                .contains("#define WALLSYNC_LAYOUT_VERSION " + (PageExtensionLayout.LAYOUT_VERSION + 1) + "\n");
     }
 
     @Test
@@ -179,7 +180,9 @@ class PageAbiConsistencyTest {
         String header = Files.readString(CBuild.ROOT.resolve("include/wallsync.h"));
         String doc = Files.readString(CBuild.ROOT.resolve("docs/page-abi.md"));
         List<String> headerRows = rows(TABLE_ROW, header).get(1);
-        assertThat(rows(DOC_ROW, doc).get(1)).as("docs/page-abi.md page v2 table").isEqualTo(headerRows);
+        assertThat(rows(DOC_ROW, doc).get(1))
+                .as("docs/page-abi.md page v2 table")
+                .isEqualTo(headerRows);
         List<String> names = new ArrayList<>(linux.keySet());
         assertThat(headerRows).hasSameSizeAs(names);
         for (int i = 0; i < names.size(); i++) {
@@ -199,7 +202,8 @@ class PageAbiConsistencyTest {
                     .isEqualTo(pageOffset + " " + offsetSize[1]);
         }
 
-        Matcher macro = Pattern.compile("#define WALLSYNC_VMCLOCK_(\\w+)_OFFSET (\\d+)").matcher(header);
+        Matcher macro =
+                Pattern.compile("#define WALLSYNC_VMCLOCK_(\\w+)_OFFSET (\\d+)").matcher(header);
         Map<String, Integer> macros = new LinkedHashMap<>();
         while (macro.find()) {
             macros.put(macro.group(1).toLowerCase(), Integer.parseInt(macro.group(2)));
