@@ -540,7 +540,31 @@ static inline uint64_t wallsync_rdtsc_ordered(void) {
     __asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
     return ((uint64_t)hi << 32) | lo;
 }
-/* Tests define WALLSYNC_READ_COUNTER() before including this header to feed chosen counter values. */
+/*
+ * RDTSCP: what Linux's rdtsc_ordered() picks where the CPU has it (/proc/cpuinfo flag rdtscp), as
+ * ordered against earlier loads as "lfence; rdtsc"; an illegal instruction where it is missing.
+ */
+static inline uint64_t wallsync_rdtscp(void) {
+    uint32_t lo, hi, aux;
+    __asm__ __volatile__("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+/*
+ * Plain RDTSC (Linux rdtsc()): cheaper, but the CPU may execute it before earlier loads, so a time
+ * read after acquiring a lock may come from just before it (by up to a cache miss). The value is
+ * still right for the TSC it read: a TSC read before counter_value gives a negative delta, which
+ * the signed arithmetic here handles. Opt in only where that causality does not matter.
+ */
+static inline uint64_t wallsync_rdtsc_unordered(void) {
+    uint32_t lo, hi;
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+/*
+ * How the counter path reads the TSC. Define WALLSYNC_READ_COUNTER() before including this header
+ * to choose wallsync_rdtscp() or wallsync_rdtsc_unordered() instead (tests use it to feed chosen
+ * counter values); the default works on every x86_64 CPU.
+ */
 #ifndef WALLSYNC_READ_COUNTER
 #define WALLSYNC_READ_COUNTER() wallsync_rdtsc_ordered()
 #endif
@@ -580,23 +604,44 @@ static inline const char *wallsync_path_name(int path) {
  */
 static inline int wallsync_vmclock_snapshot_(const void *page, struct wallsync_vmclock *v, uint64_t *counter,
                                              uint64_t max_wait_ns) {
-    const uint64_t *words = (const uint64_t *)((const char *)page + WALLSYNC_VMCLOCK_START);
-    const uint32_t *seqp = (const uint32_t *)((const char *)page + WALLSYNC_VMCLOCK_SEQ_COUNT_OFFSET);
+    const struct wallsync_vmclock *c = (const struct wallsync_vmclock *)((const char *)page + WALLSYNC_VMCLOCK_START);
     int64_t start_ns = 0;
     for (uint32_t i = 0;; i++) {
-        uint32_t seq = __atomic_load_n(seqp, __ATOMIC_ACQUIRE);
+        uint32_t seq = __atomic_load_n(&c->seq_count, __ATOMIC_ACQUIRE);
         if ((seq & 1u) == 0) {
 #if WALLSYNC_HAVE_COUNTER_PATH
             if (counter) *counter = WALLSYNC_READ_COUNTER();
 #else
             (void)counter;
 #endif
-            uint64_t w[WALLSYNC_VMCLOCK_ABI_SIZE / 8];
-            for (unsigned k = 0; k < WALLSYNC_VMCLOCK_ABI_SIZE / 8; k++) w[k] = __atomic_load_n(&words[k], __ATOMIC_RELAXED);
+#define WALLSYNC_LOAD_(f) v->f = __atomic_load_n(&c->f, __ATOMIC_RELAXED)
+            WALLSYNC_LOAD_(magic);
+            WALLSYNC_LOAD_(size);
+            WALLSYNC_LOAD_(version);
+            WALLSYNC_LOAD_(counter_id);
+            WALLSYNC_LOAD_(time_type);
+            WALLSYNC_LOAD_(disruption_marker);
+            WALLSYNC_LOAD_(flags);
+            WALLSYNC_LOAD_(pad[0]);
+            WALLSYNC_LOAD_(pad[1]);
+            WALLSYNC_LOAD_(clock_status);
+            WALLSYNC_LOAD_(leap_second_smearing_hint);
+            WALLSYNC_LOAD_(tai_offset_sec);
+            WALLSYNC_LOAD_(leap_indicator);
+            WALLSYNC_LOAD_(counter_period_shift);
+            WALLSYNC_LOAD_(counter_value);
+            WALLSYNC_LOAD_(counter_period_frac_sec);
+            WALLSYNC_LOAD_(counter_period_esterror_rate_frac_sec);
+            WALLSYNC_LOAD_(counter_period_maxerror_rate_frac_sec);
+            WALLSYNC_LOAD_(time_sec);
+            WALLSYNC_LOAD_(time_frac_sec);
+            WALLSYNC_LOAD_(time_esterror_nanosec);
+            WALLSYNC_LOAD_(time_maxerror_nanosec);
+            WALLSYNC_LOAD_(vm_generation_counter);
+#undef WALLSYNC_LOAD_
             /* The field loads above must complete before seq_count is read again. */
             __atomic_thread_fence(__ATOMIC_ACQUIRE);
-            if (__atomic_load_n(seqp, __ATOMIC_RELAXED) == seq) {
-                __builtin_memcpy(v, w, sizeof *v);
+            if (__atomic_load_n(&c->seq_count, __ATOMIC_RELAXED) == seq) {
                 v->seq_count = seq;
                 return WALLSYNC_OK;
             }
@@ -666,7 +711,8 @@ static inline void wallsync_vmclock_time_at(const struct wallsync_vmclock *v, ui
     r->time.tv_sec = (time_t)(v->time_sec + (uint64_t)(int64_t)(total >> 64));
     r->time.tv_nsec = (long)(((wallsync_u128_)frac * 1000000000u) >> 64);
     uint64_t abs_delta = delta < 0 ? 0 - (uint64_t)delta : (uint64_t)delta;
-    r->age_ns = wallsync_vmclock_bound_(0, abs_delta, v->counter_period_frac_sec, shift);
+    /* |scaled| is the age: |delta| * period >> shift, rounded away from 0 for a negative delta. */
+    r->age_ns = wallsync_frac_to_ns_ceil_((wallsync_u128_)(scaled < 0 ? -scaled : scaled));
     const uint64_t max_valid = WALLSYNC_VMCLOCK_FLAG_TIME_MAXERROR_VALID | WALLSYNC_VMCLOCK_FLAG_PERIOD_MAXERROR_VALID;
     const uint64_t est_valid = WALLSYNC_VMCLOCK_FLAG_TIME_ESTERROR_VALID | WALLSYNC_VMCLOCK_FLAG_PERIOD_ESTERROR_VALID;
     r->maxerror_ns = (v->flags & max_valid) == max_valid
