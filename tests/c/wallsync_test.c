@@ -396,48 +396,47 @@ static void check_monotonic_fallback(unsigned char *p, int why) {
     fake_counter_on = 0;
 }
 
+/* A page v2 carrying v must be read through wc + CLOCK_MONOTONIC, path `why`. */
+static void check_fallback_for(struct wallsync_vmclock v, int why) {
+    unsigned char *p = v2_page(&v);
+    check_monotonic_fallback(p, why);
+    free(p);
+}
+
 static void test_vmclock_unusable_falls_back_to_the_monotonic_path(void) {
     struct wallsync_vmclock v = vmclock_fields();
     v.counter_id = 0xff; /* VMCLOCK_COUNTER_INVALID: what QEMU and Firecracker publish */
-    unsigned char *p = v2_page(&v);
-    check_monotonic_fallback(p, WALLSYNC_PATH_MONOTONIC_NO_COUNTER);
-    free(p);
+    check_fallback_for(v, WALLSYNC_PATH_MONOTONIC_NO_COUNTER);
     uint8_t statuses[] = {0, 1, 4}; /* UNKNOWN, INITIALIZING, UNRELIABLE */
     for (unsigned i = 0; i < sizeof statuses; i++) {
         v = vmclock_fields();
         v.clock_status = statuses[i];
-        p = v2_page(&v);
-        check_monotonic_fallback(p, WALLSYNC_PATH_MONOTONIC_STATUS);
-        free(p);
+        check_fallback_for(v, WALLSYNC_PATH_MONOTONIC_STATUS);
     }
     v = vmclock_fields();
-    v.clock_status = 3; /* FREERUNNING is usable: the bound says how good */
-    p = v2_page(&v);
+    v.counter_period_frac_sec = 0; /* not calibrated yet */
+    check_fallback_for(v, WALLSYNC_PATH_MONOTONIC_NO_PERIOD);
+    v = vmclock_fields();
+    v.magic = 0;
+    check_fallback_for(v, WALLSYNC_PATH_MONOTONIC_NO_VMCLOCK);
+    v = vmclock_fields();
+    v.time_type = 1; /* TAI */
+    check_fallback_for(v, WALLSYNC_PATH_MONOTONIC_NO_VMCLOCK);
+    v = vmclock_fields();
+    v.version = 2;
+    check_fallback_for(v, WALLSYNC_PATH_MONOTONIC_NO_VMCLOCK);
+    v = vmclock_fields();
+    v.size = 8192; /* larger than the 4096-byte region */
+    check_fallback_for(v, WALLSYNC_PATH_MONOTONIC_NO_VMCLOCK);
+    /* FREERUNNING is usable: the bound says how good the time is. */
+    v = vmclock_fields();
+    v.clock_status = 3;
+    unsigned char *p = v2_page(&v);
     struct wallsync_reading r;
     fake_counter_on = 1;
     fake_counter = 1000000;
     CHECK(wallsync_vmclock_read(p, &r, 0, 0) == WALLSYNC_OK && r.path == WALLSYNC_PATH_COUNTER);
     fake_counter_on = 0;
-    free(p);
-    v = vmclock_fields();
-    v.counter_period_frac_sec = 0; /* not calibrated yet */
-    p = v2_page(&v);
-    check_monotonic_fallback(p, WALLSYNC_PATH_MONOTONIC_NO_PERIOD);
-    free(p);
-    v = vmclock_fields();
-    v.magic = 0;
-    p = v2_page(&v);
-    check_monotonic_fallback(p, WALLSYNC_PATH_MONOTONIC_NO_VMCLOCK);
-    free(p);
-    v = vmclock_fields();
-    v.time_type = 1; /* TAI */
-    p = v2_page(&v);
-    check_monotonic_fallback(p, WALLSYNC_PATH_MONOTONIC_NO_VMCLOCK);
-    free(p);
-    v = vmclock_fields();
-    v.version = 2;
-    p = v2_page(&v);
-    check_monotonic_fallback(p, WALLSYNC_PATH_MONOTONIC_NO_VMCLOCK);
     free(p);
 }
 
