@@ -600,10 +600,12 @@ static inline const char *wallsync_path_name(int path) {
  * drivers/ptp/ptp_vmclock.c vmclock_get_crosststamp: seq = seq_count (acquire; odd: the daemon is
  * writing, retry); with `counter` non-NULL the TSC (after the seq_count load, before the fields,
  * so both belong to one version); the fields; acquire fence; seq_count again, changed: retry.
- * The caller has checked that the page is layout 2.
+ * all_fields 0 leaves out the fields the counter path does not use (pad, smearing hint, TAI
+ * offset, leap indicator, vm_generation_counter: left as they were in *v). The caller has checked
+ * that the page is layout 2.
  */
 static inline int wallsync_vmclock_snapshot_(const void *page, struct wallsync_vmclock *v, uint64_t *counter,
-                                             uint64_t max_wait_ns) {
+                                             int all_fields, uint64_t max_wait_ns) {
     const struct wallsync_vmclock *c = (const struct wallsync_vmclock *)((const char *)page + WALLSYNC_VMCLOCK_START);
     int64_t start_ns = 0;
     for (uint32_t i = 0;; i++) {
@@ -622,12 +624,7 @@ static inline int wallsync_vmclock_snapshot_(const void *page, struct wallsync_v
             WALLSYNC_LOAD_(time_type);
             WALLSYNC_LOAD_(disruption_marker);
             WALLSYNC_LOAD_(flags);
-            WALLSYNC_LOAD_(pad[0]);
-            WALLSYNC_LOAD_(pad[1]);
             WALLSYNC_LOAD_(clock_status);
-            WALLSYNC_LOAD_(leap_second_smearing_hint);
-            WALLSYNC_LOAD_(tai_offset_sec);
-            WALLSYNC_LOAD_(leap_indicator);
             WALLSYNC_LOAD_(counter_period_shift);
             WALLSYNC_LOAD_(counter_value);
             WALLSYNC_LOAD_(counter_period_frac_sec);
@@ -637,7 +634,14 @@ static inline int wallsync_vmclock_snapshot_(const void *page, struct wallsync_v
             WALLSYNC_LOAD_(time_frac_sec);
             WALLSYNC_LOAD_(time_esterror_nanosec);
             WALLSYNC_LOAD_(time_maxerror_nanosec);
-            WALLSYNC_LOAD_(vm_generation_counter);
+            if (all_fields) { /* fields the counter path does not use */
+                WALLSYNC_LOAD_(pad[0]);
+                WALLSYNC_LOAD_(pad[1]);
+                WALLSYNC_LOAD_(leap_second_smearing_hint);
+                WALLSYNC_LOAD_(tai_offset_sec);
+                WALLSYNC_LOAD_(leap_indicator);
+                WALLSYNC_LOAD_(vm_generation_counter);
+            }
 #undef WALLSYNC_LOAD_
             /* The field loads above must complete before seq_count is read again. */
             __atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -655,7 +659,7 @@ static inline int wallsync_vmclock_snapshot(const void *page, struct wallsync_vm
     int rc = wallsync_check(page);
     if (rc != WALLSYNC_OK) return rc;
     if (wallsync_layout_version(page) != WALLSYNC_LAYOUT_VERSION) return WALLSYNC_ERR_NO_VMCLOCK;
-    return wallsync_vmclock_snapshot_(page, v, NULL, max_wait_ns);
+    return wallsync_vmclock_snapshot_(page, v, NULL, 1, max_wait_ns);
 }
 
 /* WALLSYNC_PATH_COUNTER when the counter path can use the snapshot v, else why it cannot. */
@@ -746,7 +750,7 @@ static inline int wallsync_vmclock_read(const void *page, struct wallsync_readin
     if (wallsync_layout_version(page) == WALLSYNC_LAYOUT_VERSION) {
         struct wallsync_vmclock v;
         uint64_t counter = 0;
-        rc = wallsync_vmclock_snapshot_(page, &v, &counter, max_wait_ns);
+        rc = wallsync_vmclock_snapshot_(page, &v, &counter, 0, max_wait_ns);
         if (rc != WALLSYNC_OK) return rc;
         path = wallsync_vmclock_path(&v);
 #if WALLSYNC_HAVE_COUNTER_PATH
