@@ -372,11 +372,14 @@ typedef char wallsync_layout_check_vmclock_size_[sizeof(struct wallsync_vmclock)
 #define WALLSYNC_CPU_RELAX() ((void)0)
 #endif
 
-static inline uint32_t wallsync_u32_(const volatile void *page, unsigned off) {
+/* The readers are a few dozen instructions: keep them inlined in the caller's loop (GCC and Clang). */
+#define WALLSYNC_HOT_ static inline __attribute__((always_inline))
+
+WALLSYNC_HOT_ uint32_t wallsync_u32_(const volatile void *page, unsigned off) {
     return __atomic_load_n((const uint32_t *)((const char *)page + off), __ATOMIC_RELAXED);
 }
 
-static inline uint64_t wallsync_u64_(const volatile void *page, unsigned off) {
+WALLSYNC_HOT_ uint64_t wallsync_u64_(const volatile void *page, unsigned off) {
     return __atomic_load_n((const uint64_t *)((const char *)page + off), __ATOMIC_RELAXED);
 }
 
@@ -400,12 +403,12 @@ static inline int wallsync_waited_too_long_(uint32_t tries, int64_t *start_ns, u
 }
 
 /* The page's layout_version (1 or 2 on a good page; call wallsync_check first). */
-static inline uint16_t wallsync_layout_version(const void *page) {
+WALLSYNC_HOT_ uint16_t wallsync_layout_version(const void *page) {
     return __atomic_load_n((const uint16_t *)((const char *)page + WALLSYNC_LAYOUT_VERSION_OFFSET), __ATOMIC_RELAXED);
 }
 
 /* 0 when `page` carries the wallsync magic and a layout version this header knows (1 or 2). */
-static inline int wallsync_check(const void *page) {
+WALLSYNC_HOT_ int wallsync_check(const void *page) {
     if (wallsync_u32_(page, WALLSYNC_MAGIC_OFFSET) != WALLSYNC_MAGIC) return WALLSYNC_ERR_NOT_A_PAGE;
     uint16_t v = wallsync_layout_version(page);
     return v == WALLSYNC_LAYOUT_VERSION || v == WALLSYNC_LAYOUT_VERSION_V1 ? WALLSYNC_OK : WALLSYNC_ERR_NOT_A_PAGE;
@@ -426,7 +429,7 @@ static inline int wallsync_check_size(const void *page, uint64_t file_bytes) {
 }
 
 /* The staleness limit: stale_after_ns, or 0 for three heartbeat periods, at least one second. */
-static inline uint64_t wallsync_stale_limit_ns_(const void *page, uint64_t stale_after_ns) {
+WALLSYNC_HOT_ uint64_t wallsync_stale_limit_ns_(const void *page, uint64_t stale_after_ns) {
     if (stale_after_ns != 0) return stale_after_ns;
     uint64_t period_ms = wallsync_u32_(page, WALLSYNC_HEARTBEAT_PERIOD_MS_OFFSET);
     uint64_t limit = period_ms * 3000000ull;
@@ -604,7 +607,7 @@ static inline const char *wallsync_path_name(int path) {
  * offset, leap indicator, vm_generation_counter: left as they were in *v). The caller has checked
  * that the page is layout 2.
  */
-static inline int wallsync_vmclock_snapshot_(const void *page, struct wallsync_vmclock *v, uint64_t *counter,
+WALLSYNC_HOT_ int wallsync_vmclock_snapshot_(const void *page, struct wallsync_vmclock *v, uint64_t *counter,
                                              int all_fields, uint64_t max_wait_ns) {
     const struct wallsync_vmclock *c = (const struct wallsync_vmclock *)((const char *)page + WALLSYNC_VMCLOCK_START);
     int64_t start_ns = 0;
@@ -663,7 +666,7 @@ static inline int wallsync_vmclock_snapshot(const void *page, struct wallsync_vm
 }
 
 /* WALLSYNC_PATH_COUNTER when the counter path can use the snapshot v, else why it cannot. */
-static inline int wallsync_vmclock_path(const struct wallsync_vmclock *v) {
+WALLSYNC_HOT_ int wallsync_vmclock_path(const struct wallsync_vmclock *v) {
     if (v->magic != WALLSYNC_VMCLOCK_MAGIC || v->version != WALLSYNC_VMCLOCK_VERSION ||
         v->size < WALLSYNC_VMCLOCK_TIME_MAXERROR_NANOSEC_OFFSET + 8 - WALLSYNC_VMCLOCK_START ||
         v->size > WALLSYNC_VMCLOCK_REGION_SIZE || v->time_type != WALLSYNC_VMCLOCK_TIME_UTC ||
@@ -683,14 +686,14 @@ __extension__ typedef __int128 wallsync_i128_;
 __extension__ typedef unsigned __int128 wallsync_u128_;
 
 /* x in units of 2^-64 s as nanoseconds, rounded up; UINT64_MAX when that does not fit. */
-static inline uint64_t wallsync_frac_to_ns_ceil_(wallsync_u128_ x) {
+WALLSYNC_HOT_ uint64_t wallsync_frac_to_ns_ceil_(wallsync_u128_ x) {
     uint64_t sec = (uint64_t)(x >> 64), frac = (uint64_t)x;
     if (sec > UINT64_MAX / 1000000000ull - 1) return UINT64_MAX;
     return sec * 1000000000ull + (uint64_t)(((wallsync_u128_)frac * 1000000000u + UINT64_MAX) >> 64);
 }
 
 /* time_err_ns + the rate's growth over |delta| ticks, in ns rounded up; UINT64_MAX (unknown) on overflow. */
-static inline uint64_t wallsync_vmclock_bound_(uint64_t time_err_ns, uint64_t abs_delta, uint64_t rate, uint8_t shift) {
+WALLSYNC_HOT_ uint64_t wallsync_vmclock_bound_(uint64_t time_err_ns, uint64_t abs_delta, uint64_t rate, uint8_t shift) {
     uint64_t growth = wallsync_frac_to_ns_ceil_(((wallsync_u128_)abs_delta * rate) >> shift);
     if (growth == UINT64_MAX || time_err_ns >= UINT64_MAX - growth) return UINT64_MAX;
     return time_err_ns + growth;
@@ -705,7 +708,7 @@ static inline uint64_t wallsync_vmclock_bound_(uint64_t time_err_ns, uint64_t ab
  *   total  = scaled + time_frac_sec;  tv_sec = time_sec + (total >> 64);
  *   tv_nsec = ((total mod 2^64) * 10^9) >> 64
  */
-static inline void wallsync_vmclock_time_at(const struct wallsync_vmclock *v, uint64_t counter,
+WALLSYNC_HOT_ void wallsync_vmclock_time_at(const struct wallsync_vmclock *v, uint64_t counter,
                                             struct wallsync_reading *r) {
     int64_t delta = (int64_t)(counter - v->counter_value);
     uint8_t shift = v->counter_period_shift;
@@ -741,7 +744,7 @@ static inline void wallsync_vmclock_time_at(const struct wallsync_vmclock *v, ui
  * Otherwise (layout-1 page, counter not usable) it is wallsync_now with bounds UINT64_MAX, and
  * r->path names the reason. r->path is 0 when the page itself is bad (WALLSYNC_ERR_NOT_A_PAGE).
  */
-static inline int wallsync_vmclock_read(const void *page, struct wallsync_reading *r, uint64_t stale_after_ns,
+WALLSYNC_HOT_ int wallsync_vmclock_read(const void *page, struct wallsync_reading *r, uint64_t stale_after_ns,
                                         uint64_t max_wait_ns) {
     r->path = 0;
     int rc = wallsync_check(page);
@@ -773,7 +776,7 @@ static inline int wallsync_vmclock_read(const void *page, struct wallsync_readin
  * wallsync_vmclock_read for callers that want the time, the bound and the path only. maxerror_ns
  * and path may be NULL. *path is written whenever the page is a wallsync page, also on failure.
  */
-static inline int wallsync_vmclock_now(const void *page, struct timespec *out, uint64_t *maxerror_ns, int *path,
+WALLSYNC_HOT_ int wallsync_vmclock_now(const void *page, struct timespec *out, uint64_t *maxerror_ns, int *path,
                                        uint64_t stale_after_ns, uint64_t max_wait_ns) {
     struct wallsync_reading r;
     int rc = wallsync_vmclock_read(page, &r, stale_after_ns, max_wait_ns);

@@ -3,11 +3,14 @@
  * accuracy against CLOCK_REALTIME.
  *
  *   wallsync_bench PAGE [ROUNDS] [CALLS_PER_ROUND]
- *       Rounds alternate between three loops: wallsync_vmclock_now (the page v2 counter path: TSC +
- *       vmclock, no clock call), clock_gettime(CLOCK_REALTIME) and wallsync_now (wc +
- *       CLOCK_MONOTONIC). Prints the median ns per call of each and the ratios to
+ *       Rounds alternate between four loops: wallsync_vmclock_now (the page v2 counter path: TSC +
+ *       vmclock, no clock call), clock_gettime(CLOCK_REALTIME), wallsync_now (wc +
+ *       CLOCK_MONOTONIC) and the counter path's TSC read alone (WALLSYNC_READ_COUNTER(): the floor
+ *       of any counter-path reader). Prints the median ns per call of each and the ratios to
  *       clock_gettime(CLOCK_REALTIME). On a page without a usable counter the first loop is
- *       wallsync_vmclock_now's fallback, and the path printed says so.
+ *       wallsync_vmclock_now's fallback, and the path printed says so. Build with
+ *       -D'WALLSYNC_READ_COUNTER()=wallsync_rdtscp()' (or wallsync_rdtsc_unordered()) to measure
+ *       the other TSC reads.
  *
  *   wallsync_bench accuracy PAGE [READS]
  *       READS (default 10 000 000) reads of (clock_gettime(CLOCK_REALTIME), wallsync_vmclock_read,
@@ -116,7 +119,7 @@ int main(int argc, char **argv) {
     }
     const void *page = map_page(argv[1]);
     if (!page) return 1;
-    double vmclock_ns[64], clock_ns[64], page_ns[64];
+    double vmclock_ns[64], clock_ns[64], page_ns[64], tsc_ns[64];
     if (rounds > 64) rounds = 64;
     volatile long sink = 0;
     int path = 0;
@@ -140,16 +143,23 @@ int main(int argc, char **argv) {
             sink += ts.tv_nsec;
         }
         double t3 = now_s();
+#if WALLSYNC_HAVE_COUNTER_PATH
+        for (long i = 0; i < calls; i++) sink += (long)WALLSYNC_READ_COUNTER();
+#endif
+        double t4 = now_s();
         vmclock_ns[r] = (t1 - t0) * 1e9 / calls;
         clock_ns[r] = (t2 - t1) * 1e9 / calls;
         page_ns[r] = (t3 - t2) * 1e9 / calls;
+        tsc_ns[r] = (t4 - t3) * 1e9 / calls;
     }
     qsort(vmclock_ns, rounds, sizeof(double), cmp);
     qsort(clock_ns, rounds, sizeof(double), cmp);
     qsort(page_ns, rounds, sizeof(double), cmp);
-    double v = vmclock_ns[rounds / 2], c = clock_ns[rounds / 2], p = page_ns[rounds / 2];
+    qsort(tsc_ns, rounds, sizeof(double), cmp);
+    double v = vmclock_ns[rounds / 2], c = clock_ns[rounds / 2], p = page_ns[rounds / 2], t = tsc_ns[rounds / 2];
     printf("wallsync_vmclock_now %.2f ns/call (path: %s), clock_gettime(CLOCK_REALTIME) %.2f ns/call, "
-           "wallsync_now %.2f ns/call; ratio vmclock %.3f, ratio wallsync_now %.3f\n",
-           v, wallsync_path_name(path), c, p, v / c, p / c);
+           "wallsync_now %.2f ns/call, TSC read alone %.2f ns; ratio vmclock %.3f, ratio wallsync_now %.3f, "
+           "ratio TSC read %.3f\n",
+           v, wallsync_path_name(path), c, p, t, v / c, p / c, t / c);
     return sink == 42 ? 3 : 0;
 }
