@@ -703,23 +703,35 @@ WALLSYNC_HOT_ uint64_t wallsync_vmclock_bound_(uint64_t time_err_ns, uint64_t ab
  * The counter-path arithmetic alone, for a snapshot v that wallsync_vmclock_path accepted and a
  * counter value: the time, both bounds and the age into r (path COUNTER). No page, no clock.
  *   delta  = (int64_t)(counter - counter_value)                      signed, see the top comment
- *   scaled = (delta * counter_period_frac_sec) >> counter_period_shift  signed 128-bit, |.| < 2^127,
- *            rounded towards minus infinity (>> of a negative __int128 is arithmetic in GCC/Clang)
+ *   scaled = (delta * counter_period_frac_sec) >> counter_period_shift  128-bit, |.| < 2^127,
+ *            rounded towards minus infinity (for a negative delta: minus the rounded-up magnitude)
  *   total  = scaled + time_frac_sec;  tv_sec = time_sec + (total >> 64);
  *   tv_nsec = ((total mod 2^64) * 10^9) >> 64
  */
 WALLSYNC_HOT_ void wallsync_vmclock_time_at(const struct wallsync_vmclock *v, uint64_t counter,
                                             struct wallsync_reading *r) {
     int64_t delta = (int64_t)(counter - v->counter_value);
-    uint8_t shift = v->counter_period_shift;
-    wallsync_i128_ scaled = ((wallsync_i128_)delta * (wallsync_i128_)v->counter_period_frac_sec) >> shift;
-    wallsync_i128_ total = scaled + (wallsync_i128_)v->time_frac_sec;
-    uint64_t frac = (uint64_t)total;
-    r->time.tv_sec = (time_t)(v->time_sec + (uint64_t)(int64_t)(total >> 64));
-    r->time.tv_nsec = (long)(((wallsync_u128_)frac * 1000000000u) >> 64);
     uint64_t abs_delta = delta < 0 ? 0 - (uint64_t)delta : (uint64_t)delta;
-    /* |scaled| is the age: |delta| * period >> shift, rounded away from 0 for a negative delta. */
-    r->age_ns = wallsync_frac_to_ns_ceil_((wallsync_u128_)(scaled < 0 ? -scaled : scaled));
+    uint8_t shift = v->counter_period_shift;
+    /* |scaled|: one unsigned 64 x 64 -> 128 multiply; < 2^127 since |delta| <= 2^63. */
+    wallsync_u128_ product = (wallsync_u128_)abs_delta * v->counter_period_frac_sec;
+    wallsync_u128_ age; /* |scaled| in 2^-64 s */
+    uint64_t frac, sec = v->time_sec;
+    if (__builtin_expect(delta >= 0, 1)) {
+        age = product >> shift;
+        wallsync_u128_ total = age + v->time_frac_sec;
+        sec += (uint64_t)(total >> 64);
+        frac = (uint64_t)total;
+    } else {
+        /* floor(-product / 2^shift) = -ceil(product / 2^shift) */
+        age = (product + (((wallsync_u128_)1 << shift) - 1)) >> shift;
+        wallsync_i128_ total = (wallsync_i128_)v->time_frac_sec - (wallsync_i128_)age;
+        sec += (uint64_t)(int64_t)(total >> 64);
+        frac = (uint64_t)total;
+    }
+    r->time.tv_sec = (time_t)sec;
+    r->time.tv_nsec = (long)(((wallsync_u128_)frac * 1000000000u) >> 64);
+    r->age_ns = wallsync_frac_to_ns_ceil_(age);
     const uint64_t max_valid = WALLSYNC_VMCLOCK_FLAG_TIME_MAXERROR_VALID | WALLSYNC_VMCLOCK_FLAG_PERIOD_MAXERROR_VALID;
     const uint64_t est_valid = WALLSYNC_VMCLOCK_FLAG_TIME_ESTERROR_VALID | WALLSYNC_VMCLOCK_FLAG_PERIOD_ESTERROR_VALID;
     r->maxerror_ns = (v->flags & max_valid) == max_valid
