@@ -16,9 +16,9 @@
  *       READS (default 10 000 000) reads of (clock_gettime(CLOCK_REALTIME), wallsync_vmclock_read,
  *       clock_gettime(CLOCK_REALTIME)). For each read: "outside" = how far the time lies outside
  *       the [before, after] bracket (0 inside; a lower bound on the true error), "width" = after -
- *       before (outside + width bounds the true error from above). Prints the worst of both, how
- *       many reads lay outside at all, and the violations: outside > the published maxerror_ns
- *       (must be 0). Exit 1 on a failed read, on a violation, or when not on the counter path.
+ *       before (outside + width bounds the true error from above). Prints the worst of both, the
+ *       widths below which 50 % and 99 % of the brackets lie, how many reads lay outside at all,
+ *       and the violations: outside > the published maxerror_ns (must be 0). Exit 1 on a failed read, on a violation, or when not on the counter path.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -70,6 +70,7 @@ static int accuracy(const char *path, long reads) {
     uint64_t min_bound = UINT64_MAX, max_bound = 0;
     long outside_count = 0, violations = 0;
     double sum_outside = 0;
+    long width_log2[64] = {0}; /* brackets by width: [2^i, 2^(i+1)) ns */
     for (long i = 0; i < reads; i++) {
         struct wallsync_reading r;
         int64_t before = realtime_ns();
@@ -85,15 +86,23 @@ static int accuracy(const char *path, long reads) {
         sum_outside += (double)outside;
         if (outside > worst_outside) worst_outside = outside;
         if (after - before > worst_width) worst_width = after - before;
+        width_log2[after - before > 0 ? 63 - __builtin_clzll((uint64_t)(after - before)) : 0]++;
         if (r.maxerror_ns < min_bound) min_bound = r.maxerror_ns;
         if (r.maxerror_ns > max_bound) max_bound = r.maxerror_ns;
         if ((uint64_t)outside > r.maxerror_ns && violations++ < 5)
             fprintf(stderr, "violation: read %ld %lld ns outside [%lld, %lld], bound %llu ns\n", i, (long long)outside,
                     (long long)before, (long long)after, (unsigned long long)r.maxerror_ns);
     }
+    /* Bracket widths below which half and 99 % of the reads lie (powers of two). */
+    long seen = 0, p50 = 0, p99 = 0;
+    for (int i = 0; i < 64; i++) {
+        seen += width_log2[i];
+        if (!p50 && seen * 2 >= reads) p50 = 2L << i;
+        if (!p99 && seen * 100 >= reads * 99) p99 = 2L << i;
+    }
     printf("accuracy reads %ld worst_outside_ns %lld mean_outside_ns %.2f outside_reads %ld worst_bracket_ns %lld "
-           "bound_ns %llu..%llu violations %ld\n",
-           reads, (long long)worst_outside, sum_outside / (double)reads, outside_count, (long long)worst_width,
+           "bracket_p50_below_ns %ld bracket_p99_below_ns %ld bound_ns %llu..%llu violations %ld\n",
+           reads, (long long)worst_outside, sum_outside / (double)reads, outside_count, (long long)worst_width, p50, p99,
            (unsigned long long)min_bound, (unsigned long long)max_bound, violations);
     return violations == 0 ? 0 : 1;
 }
