@@ -53,8 +53,7 @@ public record Discipline(
      * per-second phase adjustment is not included: see {@link #pllSlewBound()}.
      */
     public double rateFactor() {
-        double ppm = freqScaledPpm / 65_536.0
-                + Long.signum(singleshotUs) * (double) MAX_TICKADJ_US_PER_S;
+        double ppm = freqScaledPpm / 65_536.0 + Long.signum(singleshotUs) * (double) MAX_TICKADJ_US_PER_S;
         return tickUs * USER_HZ / 1_000_000.0 + ppm / 1_000_000.0;
     }
 

@@ -58,9 +58,8 @@ public final class VmclockCalibrator {
                         + detectionLatencyNs + ", " + granularityNs + ", " + minBaselineNs + ", " + kernelLagNs);
             }
             if (!(maxUnseenSlewPpm >= 0) || !(maxPlausibleRateChange > 0)) {
-                throw new IllegalArgumentException(
-                        "maxUnseenSlewPpm " + maxUnseenSlewPpm + " must be >= 0 and maxPlausibleRateChange "
-                                + maxPlausibleRateChange + " > 0");
+                throw new IllegalArgumentException("maxUnseenSlewPpm " + maxUnseenSlewPpm
+                        + " must be >= 0 and maxPlausibleRateChange " + maxPlausibleRateChange + " > 0");
             }
         }
 
@@ -117,6 +116,7 @@ public final class VmclockCalibrator {
     private double nsPerTick;
     /** Relative rate change of the last discipline change, carried as uncertainty. */
     private double lastChange;
+
     private long disruptions;
 
     /**
@@ -206,7 +206,15 @@ public final class VmclockCalibrator {
         long maxErr = ceilToLong(halfBracketNs) + settings.granularityNs() + 1 + unseen;
         long estErr = ceilToLong(halfBracketNs / 2) + settings.granularityNs();
         return new Result.Calibrated(
-                disruptionMarker, p.realtimeCounter(), p.realtimeNs(), period, shift, periodEst, periodMax, estErr, maxErr);
+                disruptionMarker,
+                p.realtimeCounter(),
+                p.realtimeNs(),
+                period,
+                shift,
+                periodEst,
+                periodMax,
+                estErr,
+                maxErr);
     }
 
     private static long ceilToLong(double v) {

@@ -155,8 +155,7 @@ public final class VmclockLayout {
                             LEAP_SECOND_SMEARING_HINT_SIZE),
                     new AbiField("tai_offset_sec", "s16", TAI_OFFSET_SEC_OFFSET, TAI_OFFSET_SEC_SIZE),
                     new AbiField("leap_indicator", "u8", LEAP_INDICATOR_OFFSET, LEAP_INDICATOR_SIZE),
-                    new AbiField(
-                            "counter_period_shift", "u8", COUNTER_PERIOD_SHIFT_OFFSET, COUNTER_PERIOD_SHIFT_SIZE),
+                    new AbiField("counter_period_shift", "u8", COUNTER_PERIOD_SHIFT_OFFSET, COUNTER_PERIOD_SHIFT_SIZE),
                     new AbiField("counter_value", "u64", COUNTER_VALUE_OFFSET, COUNTER_VALUE_SIZE),
                     new AbiField(
                             "counter_period_frac_sec",
