@@ -46,7 +46,7 @@ public class PageReadBenchmark {
         dir = Files.createTempDirectory("wallsync-bench");
         file = PageFile.openForWriting(dir.resolve("pages"), new DomainName("bench"));
         PageWriter writer = new PageWriter(file.segment());
-        writer.initialise(ProcessHandle.current().pid(), 1000);
+        writer.initialise(ProcessHandle.current().pid(), 1000, io.wallsync.core.vmclock.VmclockLayout.COUNTER_INVALID);
         try (LinuxClocks clocks = new LinuxClocks()) {
             long wallclockNs = clocks.realtimeNs() - clocks.monotonicNs();
             writer.publishWallclock(

@@ -47,7 +47,8 @@ class PageWriterTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = page(arena);
             PageWriter w = new PageWriter(seg);
-            assertThat(w.initialise(4242, 1000)).isFalse();
+            assertThat(w.initialise(4242, 1000, io.wallsync.core.vmclock.VmclockLayout.COUNTER_INVALID))
+                    .isFalse();
             w.publishState(new PageState(
                     ClockStatus.SYNCHRONIZED,
                     PageLeapIndicator.PRE_POS,
@@ -110,7 +111,8 @@ class PageWriterTest {
             MemorySegment seg = page(arena);
             seg.set(U32, SharedInfoLayout.WC_VERSION_OFFSET, 7);
             seg.set(U32, SEQ_COUNT_OFFSET, 3);
-            assertThat(new PageWriter(seg).initialise(1, 1000)).isTrue();
+            assertThat(new PageWriter(seg).initialise(1, 1000, io.wallsync.core.vmclock.VmclockLayout.COUNTER_INVALID))
+                    .isTrue();
             // 7 -> 8 and 3 -> 4: even, and different from what a spinning reader saw.
             assertThat(seg.get(U32, SharedInfoLayout.WC_VERSION_OFFSET)).isEqualTo(8);
             assertThat(seg.get(U32, SEQ_COUNT_OFFSET)).isEqualTo(4);

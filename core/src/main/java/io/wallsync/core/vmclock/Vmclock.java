@@ -141,9 +141,11 @@ public final class Vmclock {
     /**
      * One attempt of the readers' fast path: the time at the counter in ns since the epoch, loading
      * only the fields the arithmetic needs and allocating nothing; {@link #NO_TIME} when seq_count is
-     * odd or changed, or when the counter is not usable ({@link VmclockFields#counterUsable}).
+     * odd or changed, when the counter is not usable ({@link VmclockFields#counterUsable}), or when
+     * the reference is more than {@code maxAgeNs} old (the writer republishes it at every
+     * heartbeat: an old reference is a stopped writer).
      */
-    public long epochNanos(CycleCounter counter) {
+    public long epochNanos(CycleCounter counter, long maxAgeNs) {
         int seq = Seqlock.beginRead(clock, SEQ_COUNT_OFFSET);
         // Plain loads between the acquire above and the fence in validate: each value is only used
         // if validate succeeds, and then no writer ran in between, so no load could have torn.
@@ -159,6 +161,17 @@ public final class Vmclock {
                 || shift > 63
                 || (status != STATUS_SYNCHRONIZED && status != STATUS_FREERUNNING)) {
             return NO_TIME;
+        }
+        long delta = now - counterValue;
+        // Age of the reference: delta * period >> shift, in 2^-64 s (high word: whole seconds).
+        if (delta > 0) {
+            long hi = Math.unsignedMultiplyHigh(delta, period);
+            long ageSeconds = hi >>> shift;
+            long ageFrac = VmclockFields.shiftRightLo(hi, delta * period, shift);
+            if (ageSeconds > maxAgeNs / 1_000_000_000L
+                    || ageSeconds * 1_000_000_000L + Math.unsignedMultiplyHigh(ageFrac, 1_000_000_000L) > maxAgeNs) {
+                return NO_TIME;
+            }
         }
         return VmclockFields.epochNanos(now, counterValue, period, shift, timeSec, timeFrac);
     }

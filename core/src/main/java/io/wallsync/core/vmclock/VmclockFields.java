@@ -135,8 +135,21 @@ public record VmclockFields(
         return sec * NANOS_PER_SECOND + Math.unsignedMultiplyHigh(lo, NANOS_PER_SECOND);
     }
 
+    /**
+     * time_frac_sec for {@code nanos} (0..999_999_999): ceil(nanos * 2^64 / 10^9), so that a reader's
+     * (frac * 10^9) >> 64 gives back exactly {@code nanos}. 2^64 / 10^9 = 18_446_744_073.709551616:
+     * the integer part times nanos (below 2^64, held unsigned) plus the rounded-up rest.
+     */
+    public static long fracOfNanos(long nanos) {
+        if (nanos < 0 || nanos >= NANOS_PER_SECOND) {
+            throw new IllegalArgumentException("nanos " + nanos + ": expected 0..999999999");
+        }
+        long rest = nanos * 709_551_616L; // < 7.1e17
+        return nanos * 18_446_744_073L + (rest + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
+    }
+
     /** Bits 0..63 of the 128-bit value hi:lo shifted right by 0..63. */
-    static long shiftRightLo(long hi, long lo, int shift) {
+    public static long shiftRightLo(long hi, long lo, int shift) {
         return shift == 0 ? lo : (lo >>> shift) | (hi << (64 - shift));
     }
 
