@@ -366,7 +366,7 @@ public final class PagePublisher implements AutoCloseable {
     public void heartbeat() {
         SyncState before = lastSync;
         SyncState sync = syncState();
-        PageLeapIndicator leap = vmclock.leap();
+        PageLeapIndicator leap = vmclock.observeLeap();
         boolean changed = !sync.equals(before) || leap != lastLeap;
         lastLeap = leap;
         long now = monotonic.nanos();

@@ -86,8 +86,15 @@ final class VmclockFeed {
         return calibrator.disruptions();
     }
 
-    /** The leap state in vmclock's vocabulary, for the extension too. */
+    /** The leap state in vmclock's vocabulary as of the last calibration, for the extension too. */
     PageLeapIndicator leap() {
+        return leapNow;
+    }
+
+    /** Looks at the kernel's leap state now (the heartbeat), without touching the calibration. */
+    PageLeapIndicator observeLeap() {
+        Discipline now = host.discipline();
+        leapNow = leap.update(now.state(), now.status());
         return leapNow;
     }
 

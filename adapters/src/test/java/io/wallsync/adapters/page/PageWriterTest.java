@@ -64,7 +64,7 @@ class PageWriterTest {
             // "WYNC" in file byte order.
             assertThat(new String(seg.asSlice(MAGIC_OFFSET, 4).toArray(ValueLayout.JAVA_BYTE)))
                     .isEqualTo("WYNC");
-            assertThat(seg.get(ValueLayout.JAVA_SHORT, LAYOUT_VERSION_OFFSET)).isEqualTo((short) 1);
+            assertThat(seg.get(ValueLayout.JAVA_SHORT, LAYOUT_VERSION_OFFSET)).isEqualTo((short) 2);
             assertThat(seg.get(ValueLayout.JAVA_SHORT, EXTENSION_SIZE_OFFSET)).isEqualTo((short) 96);
             assertThat(seg.get(U32, SEQ_COUNT_OFFSET)).isEqualTo(2);
             assertThat(seg.get(ValueLayout.JAVA_BYTE, CLOCK_STATUS_OFFSET)).isEqualTo((byte) 2);
