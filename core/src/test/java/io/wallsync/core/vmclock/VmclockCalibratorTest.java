@@ -9,8 +9,8 @@ import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A counter of exactly 3 GHz (1/3 ns per tick) paired with clocks that read exactly; brackets of
- * 15 ticks (5 ns) on each side. Settings: detection latency 10 ms, 500 ppm unseen, granularity
+ * A counter of exactly 3 GHz (1/3 ns per tick) paired with clocks that read exactly; each read
+ * inside a bracket of 30 ticks (10 ns), at its middle. Settings: detection latency 10 ms, 500 ppm unseen, granularity
  * 2 ns, baseline 200 ms, kernel lag 10 ms.
  */
 class VmclockCalibratorTest {
@@ -46,12 +46,12 @@ class VmclockCalibratorTest {
         assertThat(c.shift()).isEqualTo(29);
         BigInteger exact = BigInteger.ONE.shiftLeft(93).divide(BigInteger.valueOf(3_000_000_000L));
         assertThat(c.periodFracSec()).isBetween(exact.longValue() - 512, exact.longValue() + 512); // double: 53 bits
-        // max at the reference: half bracket 7.5 ticks = 2.5 ns -> 3, + 2 granularity + 1 rounding
-        // + 500 ppm * 10 ms unseen = 5000 ns  =>  5006; estimate: ceil(1.25) + 2 = 4
-        assertThat(c.maxErrorNs()).isEqualTo(5006);
-        assertThat(c.estErrorNs()).isEqualTo(4);
-        // rate: (half of the two monotonic brackets, (15 + 15) / 2 ticks = 5 ns, + 2 * 2 ns) / 1 s = 9e-9
-        double expectedMax = 9e-9 * c.periodFracSec();
+        // max at the reference: half bracket 15 ticks = 5 ns, + 2 granularity + 1 rounding
+        // + 500 ppm * 10 ms unseen = 5000 ns  =>  5008; estimate: ceil(2.5) + 2 = 5
+        assertThat(c.maxErrorNs()).isEqualTo(5008);
+        assertThat(c.estErrorNs()).isEqualTo(5);
+        // rate: (half of each monotonic bracket, 5 ns + 5 ns, + 2 * 2 ns granularity) / 1 s = 14e-9
+        double expectedMax = 14e-9 * c.periodFracSec();
         assertThat((double) c.periodMaxerrorRateFracSec())
                 .isCloseTo(expectedMax, org.assertj.core.data.Offset.offset(2.0));
         assertThat(c.nsPerTick()).isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(1e-15));
@@ -90,10 +90,10 @@ class VmclockCalibratorTest {
     void theRealModeSettingsCoverTwiceThePoll() {
         var s = VmclockCalibrator.Settings.realMode(10_000_000L, VmclockCalibrator.Settings.CHRONY_MAX_SLEW_PPM);
         assertThat(s.detectionLatencyNs()).isEqualTo(20_000_000L);
-        // 83_334 ppm * 20 ms = 1_666_680 ns of unseen slew in every maximum error
+        // 83_334 ppm * 20 ms = 1_666_680 ns of unseen slew in every maximum error, + 5 + 2 + 1
         VmclockCalibrator cal = new VmclockCalibrator(s, 1);
         cal.update(at(1_000_000_000L), Discipline.NOMINAL);
         var c = (VmclockCalibrator.Result.Calibrated) cal.update(at(2_000_000_000L), Discipline.NOMINAL);
-        assertThat(c.maxErrorNs()).isEqualTo(3 + 2 + 1 + 1_666_680);
+        assertThat(c.maxErrorNs()).isEqualTo(5 + 2 + 1 + 1_666_680);
     }
 }
