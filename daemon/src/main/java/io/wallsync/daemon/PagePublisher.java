@@ -278,6 +278,7 @@ public final class PagePublisher implements AutoCloseable {
     /** A fresh counter pairing, published in every page's vmclock structure. */
     private void recalibrate() {
         vmclock.recalibrate();
+        observer.calibrated(vmclock.result());
         SyncState sync = syncState();
         for (Page page : pages.values()) {
             if (page.unrepaired == null) {
