@@ -14,7 +14,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#if defined(__x86_64__)
+/* WALLSYNC_COUNTER_UNSUPPORTED builds the variant of other architectures on x86_64 too (tests). */
+#if defined(__x86_64__) && !defined(WALLSYNC_COUNTER_UNSUPPORTED)
+#define WALLSYNC_COUNTER_X86 1
 #include <cpuid.h>
 #endif
 
@@ -33,7 +35,7 @@ enum {
     PAIR_FIELDS = 5
 };
 
-#if defined(__x86_64__)
+#if defined(WALLSYNC_COUNTER_X86)
 
 /*
  * rdtsc is not ordered with the instructions around it: the CPU may execute it before earlier
@@ -67,7 +69,7 @@ static inline int64_t timespec_ns(const struct timespec *ts) {
  * backwards (a migration between CPUs whose TSCs disagree) is never chosen; if every reading did,
  * -EAGAIN. clock_gettime runs in the vDSO for both clocks: no system call while the kernel's
  * clocksource is the TSC. Returns 0, -EINVAL for tries outside 1..1000 or a NULL out, or
- * -errno of a failed clock_gettime.
+ * -errno of a failed clock_gettime (-EIO should it leave errno 0).
  */
 WALLSYNC_EXPORT int wallsync_counter_pair(int tries, uint64_t out[PAIR_FIELDS]) {
     if (tries <= 0 || tries > WALLSYNC_COUNTER_MAX_TRIES || out == NULL) {
@@ -82,7 +84,7 @@ WALLSYNC_EXPORT int wallsync_counter_pair(int tries, uint64_t out[PAIR_FIELDS]) 
         int r1 = clock_gettime(CLOCK_MONOTONIC, &mono);
         uint64_t c2 = rdtsc_ordered();
         if (r0 != 0 || r1 != 0) {
-            return -errno;
+            return errno != 0 ? -errno : -EIO;
         }
         uint64_t first = c1 - c0;
         uint64_t second = c2 - c1;

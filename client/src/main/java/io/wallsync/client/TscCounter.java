@@ -107,20 +107,35 @@ public final class TscCounter implements PairedCounter {
 
     /** {@link #open(int)} on the given host files, extracting the helper with the given environment. */
     static Availability open(int tries, CounterSupport.Host host, Map<String, String> env) throws IOException {
+        return open(
+                tries,
+                host,
+                () -> LIBRARY.locate(env)
+                        .orElseThrow(() -> new IOException("this build has no " + LIBRARY.fileName() + " for os.arch "
+                                + System.getProperty("os.arch") + " (resource " + LIBRARY.resourceName()
+                                + "), although the host has a usable TSC")));
+    }
+
+    /** Where the helper is; asked only once the host files allow a counter. */
+    @FunctionalInterface
+    interface LibrarySource {
+        Path path() throws IOException;
+    }
+
+    /** {@link #open(int)} on the given host files with the helper from {@code source}. */
+    static Availability open(int tries, CounterSupport.Host host, LibrarySource source) throws IOException {
         checkTries(tries);
         CounterSupport files = CounterSupport.ofHost(host);
         if (!files.usable()) {
             return new Unavailable(files);
         }
-        Path library = LIBRARY.locate(env)
-                .orElseThrow(() -> new IOException("this build has no " + LIBRARY.fileName() + " for os.arch "
-                        + System.getProperty("os.arch") + " (resource " + LIBRARY.resourceName()
-                        + "), although the host has a usable TSC"));
+        Path library = source.path();
         SymbolLookup lookup = load(library);
         int invariant = invariant(lookup);
         if (invariant < 0) {
-            throw new IOException(library + " reports no TSC support (" + invariant + ") on os.arch " + host.osArch()
-                    + ": a library built for another architecture?");
+            throw new IOException("the TSC helper " + library + " was built without TSC support (it answers errno "
+                    + -invariant + ") although os.arch is " + host.osArch()
+                    + ": a library built for another architecture; rebuild it with native/counter/build.sh");
         }
         CounterSupport support = files.withCpuidInvariant(invariant == 1);
         if (!support.usable()) {

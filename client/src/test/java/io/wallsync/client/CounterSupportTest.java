@@ -139,4 +139,42 @@ class CounterSupportTest {
         assertThat(a.optionalCounter()).isEmpty();
         assertThat(cache).doesNotExist();
     }
+
+    @Test
+    void aHelperBuiltWithoutTscSupportIsABrokenEnvironmentNamedAsSuch() throws Exception {
+        // The helper as other architectures get it (WALLSYNC_COUNTER_UNSUPPORTED forces that
+        // branch here), with build.sh's flags; its functions answer -EOPNOTSUPP (95 on Linux).
+        Path lib = tmp.resolve("libwallsync-counter.so");
+        Process gcc = new ProcessBuilder(
+                        "gcc",
+                        "-std=c11",
+                        "-O2",
+                        "-Wall",
+                        "-Wextra",
+                        "-Werror",
+                        "-fPIC",
+                        "-shared",
+                        "-fvisibility=hidden",
+                        "-DWALLSYNC_COUNTER_UNSUPPORTED",
+                        Path.of("../native/counter/wallsync_counter.c").toString(),
+                        "-o",
+                        lib.toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(gcc.getInputStream().readAllBytes());
+        assertThat(gcc.waitFor()).as(output).isZero();
+        assertThatThrownBy(() -> TscCounter.open(16, host("amd64", "tsc", GOOD_FLAGS), () -> lib))
+                .isInstanceOf(IOException.class)
+                .hasMessage("the TSC helper " + lib + " was built without TSC support (it answers errno 95)"
+                        + " although os.arch is amd64: a library built for another architecture; rebuild it with"
+                        + " native/counter/build.sh");
+    }
+
+    @Test
+    void aHelperTheLoaderRefusesIsABrokenEnvironment() throws Exception {
+        Path notElf = Files.writeString(tmp.resolve("libwallsync-counter.so"), "not an ELF file");
+        assertThatThrownBy(() -> TscCounter.open(16, host("amd64", "tsc", GOOD_FLAGS), () -> notElf))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot load the TSC helper " + notElf + ": ");
+    }
 }
