@@ -177,4 +177,15 @@ class CounterSupportTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("cannot load the TSC helper " + notElf + ": ");
     }
+
+    @Test
+    void triesOutsideOneToAThousandAreRefusedBeforeTheHostIsExamined() throws Exception {
+        Path absent = tmp.resolve("absent");
+        for (int bad : new int[] {0, -1, 1001, Integer.MIN_VALUE}) {
+            assertThatThrownBy(() -> TscCounter.open(bad, new CounterSupport.Host("amd64", absent, absent), Map.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("tries must be 1..1000 bracketed readings per pairing, got " + bad);
+        }
+        assertThatThrownBy(() -> TscCounter.open(0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,7 +1,6 @@
 package io.wallsync.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wallsync.core.port.CounterPairing;
@@ -183,12 +182,8 @@ class TscCounterTest {
     }
 
     @Test
-    void triesOutsideOneToAThousandAreRefusedInJavaAndInTheHelper() {
-        for (int bad : new int[] {0, -1, 1001, Integer.MIN_VALUE}) {
-            assertThatThrownBy(() -> TscCounter.open(bad))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("tries must be 1..1000 bracketed readings per pairing, got " + bad);
-        }
+    void triesOutsideOneToAThousandAreRefusedByTheHelperToo() {
+        // (TscCounter.open refuses them first: CounterSupportTest.)
         long[] out = new long[5];
         // -EINVAL: EINVAL = 22 (include/uapi/asm-generic/errno-base.h); out is left untouched.
         assertThat(counter.pairInto(0, out)).isEqualTo(-22);
