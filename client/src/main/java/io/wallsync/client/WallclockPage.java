@@ -79,7 +79,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
     private final Vmclock vmclock;
 
     private final CycleCounter counter;
-    private final ReadPath readPath;
+    private ReadPath readPath; // final but for open(Path, ReaderOptions), which adds why the host has no counter
     private final long staleAfterNs;
     private final long maxWriterWaitNs;
     private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
@@ -120,8 +120,41 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         return open(path, ReaderOptions.defaults());
     }
 
+    /**
+     * Maps {@code path} read-only with {@link System#nanoTime()} and, where this host has one, the
+     * TSC ({@link TscCounter}) for the counter path; {@link #readPath()} says why not otherwise.
+     */
     public static WallclockPage open(Path path, ReaderOptions options) throws IOException {
-        return open(path, options, System::nanoTime);
+        WallclockPage page = open(path, options, System::nanoTime, HostCounter.COUNTER);
+        if (HostCounter.COUNTER == null
+                && !page.readPath.counter()
+                && page.readPath.reason().startsWith("this reader")) {
+            page.readPath = new ReadPath(false, page.readPath.reason() + ": " + HostCounter.WHY_NOT);
+        }
+        return page;
+    }
+
+    /**
+     * This host's TSC, looked for once per JVM (an immutable lazy holder), or null with the reason:
+     * the default counter of {@link #open(Path)}.
+     */
+    private static final class HostCounter {
+        static final TscCounter COUNTER;
+        static final String WHY_NOT;
+
+        static {
+            TscCounter counter = null;
+            String why;
+            try {
+                TscCounter.Availability a = TscCounter.open();
+                counter = a.optionalCounter().orElse(null);
+                why = a instanceof TscCounter.Unavailable u ? u.reason() : null;
+            } catch (IOException | RuntimeException e) {
+                why = "the TSC helper cannot be loaded: " + e.getMessage();
+            }
+            COUNTER = counter;
+            WHY_NOT = why;
+        }
     }
 
     /**

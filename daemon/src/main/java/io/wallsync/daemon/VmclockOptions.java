@@ -47,6 +47,24 @@ public record VmclockOptions(
                 VmclockCalibrator.Settings.realMode(ratePoll.toNanos(), maxSlewPpm));
     }
 
+    /** These options with another poll and unseen-slew bound (the counter stays). */
+    public VmclockOptions withRatePoll(Duration ratePoll, double maxSlewPpm) {
+        return new VmclockOptions(
+                counter,
+                noCounterReason,
+                ratePoll,
+                VmclockCalibrator.Settings.realMode(ratePoll.toNanos(), maxSlewPpm));
+    }
+
+    /** One line for the daemon's log: the counter or why there is none, and what the bounds cover. */
+    public String describe() {
+        return counter.map(c -> "vmclock: counter " + c + ", discipline polled every " + ratePoll.toMillis()
+                        + " ms, up to " + calibration.maxUnseenSlewPpm() + " ppm unseen for "
+                        + calibration.detectionLatencyNs() / 1_000_000 + " ms in every maximum error")
+                .orElse("vmclock: no counter (" + noCounterReason + "): counter_id INVALID, readers take the"
+                        + " monotonic path");
+    }
+
     /** No counter: counter_id INVALID, readers take the monotonic path. */
     public static VmclockOptions noCounter(String reason) {
         return new VmclockOptions(
