@@ -162,18 +162,30 @@ public final class Vmclock {
                 || (status != STATUS_SYNCHRONIZED && status != STATUS_FREERUNNING)) {
             return NO_TIME;
         }
+        // One 128-bit product serves both the reference's age and the time (Linux ptp_vmclock.c
+        // mul_u64_u64_shr_add_u64, with a signed delta: see VmclockFields).
         long delta = now - counterValue;
-        // Age of the reference: delta * period >> shift, in 2^-64 s (high word: whole seconds).
-        if (delta > 0) {
-            long hi = Math.unsignedMultiplyHigh(delta, period);
-            long ageSeconds = hi >>> shift;
-            long ageFrac = VmclockFields.shiftRightLo(hi, delta * period, shift);
-            if (ageSeconds > maxAgeNs / 1_000_000_000L
-                    || ageSeconds * 1_000_000_000L + Math.unsignedMultiplyHigh(ageFrac, 1_000_000_000L) > maxAgeNs) {
+        long magnitude = delta >= 0 ? delta : -delta;
+        long pHi = Math.unsignedMultiplyHigh(magnitude, period);
+        long sLo = VmclockFields.shiftRightLo(pHi, magnitude * period, shift);
+        long sHi = pHi >>> shift;
+        long lo;
+        long sec;
+        if (delta >= 0) {
+            // Older than maxAgeNs: the writer stopped republishing (its heartbeat): no time.
+            long maxSec = maxAgeNs / 1_000_000_000L;
+            if (sHi > maxSec
+                    || (sHi == maxSec
+                            && Math.unsignedMultiplyHigh(sLo, 1_000_000_000L) > maxAgeNs - maxSec * 1_000_000_000L)) {
                 return NO_TIME;
             }
+            lo = sLo + timeFrac;
+            sec = timeSec + sHi + (Long.compareUnsigned(lo, sLo) < 0 ? 1 : 0);
+        } else {
+            lo = timeFrac - sLo;
+            sec = timeSec - sHi - (Long.compareUnsigned(timeFrac, sLo) < 0 ? 1 : 0);
         }
-        return VmclockFields.epochNanos(now, counterValue, period, shift, timeSec, timeFrac);
+        return sec * 1_000_000_000L + Math.unsignedMultiplyHigh(lo, 1_000_000_000L);
     }
 
     private static final ValueLayout.OfLong LE_LONG =
