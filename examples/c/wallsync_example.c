@@ -4,11 +4,15 @@
  *   cc -O2 -I include examples/c/wallsync_example.c -o wallsync_example
  *   ./wallsync_example /run/wallsync/host.page            one reading
  *   ./wallsync_example /run/wallsync/host.page 100000     also the worst |page - CLOCK_REALTIME|
+ *
+ * One reading is printed twice: wallsync_now (wc + CLOCK_MONOTONIC) and wallsync_vmclock_now (the
+ * page v2 counter path where it is usable, with its error bound; the path says which was used).
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wallsync.h"
@@ -19,6 +23,7 @@ static const char *error_text(int rc) {
     case WALLSYNC_ERR_WRITER_STUCK: return "writer stuck mid-update (restart wallsync serve)";
     case WALLSYNC_ERR_STALE: return "stale: daemon heartbeat too old (is wallsync serve running?)";
     case WALLSYNC_ERR_CLOCK: return "clock_gettime failed";
+    case WALLSYNC_ERR_NO_VMCLOCK: return "a page v1: no vmclock part";
     default: return "unknown error";
     }
 }
@@ -39,13 +44,15 @@ int main(int argc, char **argv) {
         perror(argv[1]);
         return 1;
     }
-    const void *page = mmap(NULL, WALLSYNC_PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+    struct stat fst;
+    const void *page = fstat(fd, &fst) == 0 ? mmap(NULL, WALLSYNC_PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
     close(fd);
     if (page == MAP_FAILED) {
         perror("mmap");
         return 1;
     }
-    int rc = wallsync_check(page);
+    /* A layout-2 page needs 8192 bytes; wallsync_check_size refuses a file cut short. */
+    int rc = wallsync_check_size(page, (uint64_t)fst.st_size);
     struct timespec now;
     struct wallsync_status st;
     if (rc == WALLSYNC_OK) rc = wallsync_now(page, &now, 0, 0);
@@ -56,6 +63,19 @@ int main(int argc, char **argv) {
     }
     printf("wall %lld.%09ld generation %llu status %u offset %d\n", (long long)now.tv_sec, now.tv_nsec,
            (unsigned long long)st.step_generation, st.clock_status, st.time_offset_sec);
+    uint64_t maxerror_ns;
+    int path;
+    rc = wallsync_vmclock_now(page, &now, &maxerror_ns, &path, 0, 0);
+    if (rc != WALLSYNC_OK) {
+        fprintf(stderr, "%s: %s (path: %s)\n", argv[1], error_text(rc), wallsync_path_name(path));
+        return 1;
+    }
+    if (maxerror_ns == UINT64_MAX)
+        printf("vmclock %lld.%09ld maxerror unknown path %s\n", (long long)now.tv_sec, now.tv_nsec,
+               wallsync_path_name(path));
+    else
+        printf("vmclock %lld.%09ld maxerror %llu ns path %s\n", (long long)now.tv_sec, now.tv_nsec,
+               (unsigned long long)maxerror_ns, wallsync_path_name(path));
     if (argc > 2) {
         long reads = atol(argv[2]);
         int64_t worst = 0;

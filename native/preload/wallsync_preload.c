@@ -146,7 +146,7 @@ static const void *map_page(struct stat *st) {
     int fd = open(page_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL;
     const void *p = NULL;
-    if (fstat(fd, st) == 0 && st->st_size >= WALLSYNC_PAGE_SIZE) {
+    if (fstat(fd, st) == 0 && st->st_size >= WALLSYNC_PAGE_V1_SIZE) { /* wallsync_now reads bytes 0..4095 only */
         p = mmap(NULL, WALLSYNC_PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
         if (p == MAP_FAILED || wallsync_check(p) != WALLSYNC_OK) {
             if (p != MAP_FAILED) munmap((void *)p, WALLSYNC_PAGE_SIZE);

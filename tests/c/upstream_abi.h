@@ -7,7 +7,10 @@
  *    shared_info has wc_sec_hi);
  *  - struct arch_vcpu_info, struct arch_shared_info: xen/include/public/arch-x86/xen.h (x86_64:
  *    unsigned long and xen_pfn_t are 64-bit, xen_ulong_t is unsigned long);
- *  - struct pvclock_vcpu_time_info: Linux arch/x86/include/asm/pvclock-abi.h.
+ *  - struct pvclock_vcpu_time_info: Linux arch/x86/include/asm/pvclock-abi.h;
+ *  - struct vmclock_abi and its constants: Linux include/uapi/linux/vmclock-abi.h (6.13, with
+ *    vm_generation_counter from 6.15 and VMCLOCK_FLAG_NOTIFICATION_PRESENT from 6.16); __le32 etc.
+ *    are spelled uint32_t (x86 is little-endian). tests/c/vmclock_linux_reader.c reads pages with it.
  *
  * Types are spelled with <stdint.h> names; layout and order are the upstream ones.
  */
@@ -74,5 +77,58 @@ struct pvclock_vcpu_time_info {
     uint8_t flags;
     uint8_t pad[2];
 } __attribute__((__packed__)); /* 32 bytes */
+
+struct vmclock_abi {
+    /* CONSTANT FIELDS */
+    uint32_t magic;
+#define VMCLOCK_MAGIC 0x4b4c4356 /* "VCLK" */
+    uint32_t size;    /* Size of region containing this structure */
+    uint16_t version; /* 1 */
+    uint8_t counter_id;
+#define VMCLOCK_COUNTER_ARM_VCNT 0
+#define VMCLOCK_COUNTER_X86_TSC 1
+#define VMCLOCK_COUNTER_INVALID 0xff
+    uint8_t time_type;
+#define VMCLOCK_TIME_UTC 0
+#define VMCLOCK_TIME_TAI 1
+#define VMCLOCK_TIME_MONOTONIC 2
+
+    /* NON-CONSTANT FIELDS PROTECTED BY SEQCOUNT LOCK */
+    uint32_t seq_count; /* Low bit means an update is in progress */
+    uint64_t disruption_marker;
+    uint64_t flags;
+#define VMCLOCK_FLAG_TAI_OFFSET_VALID (1 << 0)
+#define VMCLOCK_FLAG_DISRUPTION_SOON (1 << 1)
+#define VMCLOCK_FLAG_DISRUPTION_IMMINENT (1 << 2)
+#define VMCLOCK_FLAG_PERIOD_ESTERROR_VALID (1 << 3)
+#define VMCLOCK_FLAG_PERIOD_MAXERROR_VALID (1 << 4)
+#define VMCLOCK_FLAG_TIME_ESTERROR_VALID (1 << 5)
+#define VMCLOCK_FLAG_TIME_MAXERROR_VALID (1 << 6)
+#define VMCLOCK_FLAG_TIME_MONOTONIC (1 << 7)
+#define VMCLOCK_FLAG_VM_GEN_COUNTER_PRESENT (1 << 8)
+#define VMCLOCK_FLAG_NOTIFICATION_PRESENT (1 << 9)
+    uint8_t pad[2];
+    uint8_t clock_status;
+#define VMCLOCK_STATUS_UNKNOWN 0
+#define VMCLOCK_STATUS_INITIALIZING 1
+#define VMCLOCK_STATUS_SYNCHRONIZED 2
+#define VMCLOCK_STATUS_FREERUNNING 3
+#define VMCLOCK_STATUS_UNRELIABLE 4
+    uint8_t leap_second_smearing_hint;
+#define VMCLOCK_SMEARING_STRICT 0
+    uint16_t tai_offset_sec; /* Actually two's complement signed */
+    uint8_t leap_indicator;
+    uint8_t counter_period_shift; /* Bit shift for counter_period_frac_sec and its error rate */
+    uint64_t counter_value;
+    /* The unit of these fields is 1/2^(64 + counter_period_shift) of a second. */
+    uint64_t counter_period_frac_sec;
+    uint64_t counter_period_esterror_rate_frac_sec;
+    uint64_t counter_period_maxerror_rate_frac_sec;
+    uint64_t time_sec;      /* Seconds since time_type epoch */
+    uint64_t time_frac_sec; /* Units of 1/2^64 of a second */
+    uint64_t time_esterror_nanosec;
+    uint64_t time_maxerror_nanosec;
+    uint64_t vm_generation_counter;
+};
 
 #endif

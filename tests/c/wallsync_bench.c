@@ -1,13 +1,28 @@
 /*
- * C reader vs clock_gettime(CLOCK_REALTIME), measured in the same run: rounds alternate between the
- * two loops and the median ns per call of each is reported with their ratio.
+ * C readers vs clock_gettime(CLOCK_REALTIME), measured in the same run, and the counter path's
+ * accuracy against CLOCK_REALTIME.
  *
  *   wallsync_bench PAGE [ROUNDS] [CALLS_PER_ROUND]
+ *       Rounds alternate between three loops: wallsync_vmclock_now (the page v2 counter path: TSC +
+ *       vmclock, no clock call), clock_gettime(CLOCK_REALTIME) and wallsync_now (wc +
+ *       CLOCK_MONOTONIC). Prints the median ns per call of each and the ratios to
+ *       clock_gettime(CLOCK_REALTIME). On a page without a usable counter the first loop is
+ *       wallsync_vmclock_now's fallback, and the path printed says so.
+ *
+ *   wallsync_bench accuracy PAGE [READS]
+ *       READS (default 10 000 000) reads of (clock_gettime(CLOCK_REALTIME), wallsync_vmclock_read,
+ *       clock_gettime(CLOCK_REALTIME)). For each read: "outside" = how far the time lies outside
+ *       the [before, after] bracket (0 inside; a lower bound on the true error), "width" = after -
+ *       before (outside + width bounds the true error from above). Prints the worst of both, how
+ *       many reads lay outside at all, and the violations: outside > the published maxerror_ns
+ *       (must be 0). Exit 1 on a failed read, on a violation, or when not on the counter path.
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wallsync.h"
@@ -23,34 +38,96 @@ static int cmp(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+static const void *map_page(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        perror(path);
+        return NULL;
+    }
+    const void *page = mmap(NULL, WALLSYNC_PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (page == MAP_FAILED || wallsync_check_size(page, (uint64_t)st.st_size) != WALLSYNC_OK) {
+        fprintf(stderr, "%s: not a wallsync page\n", path);
+        return NULL;
+    }
+    return page;
+}
+
+static int64_t realtime_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int accuracy(const char *path, long reads) {
+    const void *page = map_page(path);
+    if (!page) return 1;
+    int64_t worst_outside = 0, worst_width = 0;
+    uint64_t min_bound = UINT64_MAX, max_bound = 0;
+    long outside_count = 0, violations = 0;
+    double sum_outside = 0;
+    for (long i = 0; i < reads; i++) {
+        struct wallsync_reading r;
+        int64_t before = realtime_ns();
+        int rc = wallsync_vmclock_read(page, &r, 0, 0);
+        int64_t after = realtime_ns();
+        if (rc != WALLSYNC_OK || r.path != WALLSYNC_PATH_COUNTER) {
+            fprintf(stderr, "%s: read %ld: rc %d, path %s\n", path, i, rc, wallsync_path_name(r.path));
+            return 1;
+        }
+        int64_t t = (int64_t)r.time.tv_sec * 1000000000LL + r.time.tv_nsec;
+        int64_t outside = t < before ? before - t : (t > after ? t - after : 0);
+        if (outside > 0) outside_count++;
+        sum_outside += (double)outside;
+        if (outside > worst_outside) worst_outside = outside;
+        if (after - before > worst_width) worst_width = after - before;
+        if (r.maxerror_ns < min_bound) min_bound = r.maxerror_ns;
+        if (r.maxerror_ns > max_bound) max_bound = r.maxerror_ns;
+        if ((uint64_t)outside > r.maxerror_ns && violations++ < 5)
+            fprintf(stderr, "violation: read %ld %lld ns outside [%lld, %lld], bound %llu ns\n", i, (long long)outside,
+                    (long long)before, (long long)after, (unsigned long long)r.maxerror_ns);
+    }
+    printf("accuracy reads %ld worst_outside_ns %lld mean_outside_ns %.2f outside_reads %ld worst_bracket_ns %lld "
+           "bound_ns %llu..%llu violations %ld\n",
+           reads, (long long)worst_outside, sum_outside / (double)reads, outside_count, (long long)worst_width,
+           (unsigned long long)min_bound, (unsigned long long)max_bound, violations);
+    return violations == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 3 && strcmp(argv[1], "accuracy") == 0) {
+        long reads = argc > 3 ? atol(argv[3]) : 10000000;
+        if (reads <= 0) {
+            fprintf(stderr, "%s: READS must be positive\n", argv[0]);
+            return 2;
+        }
+        return accuracy(argv[2], reads);
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: %s PAGE [ROUNDS] [CALLS_PER_ROUND]\n", argv[0]);
+        fprintf(stderr, "usage: %s PAGE [ROUNDS] [CALLS_PER_ROUND] | accuracy PAGE [READS]\n", argv[0]);
         return 2;
     }
     int rounds = argc > 2 ? atoi(argv[2]) : 11;
     long calls = argc > 3 ? atol(argv[3]) : 5000000;
-    int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        perror(argv[1]);
-        return 1;
+    if (rounds < 1 || calls < 1) {
+        fprintf(stderr, "%s: ROUNDS and CALLS_PER_ROUND must be positive\n", argv[0]);
+        return 2;
     }
-    const void *page = mmap(NULL, WALLSYNC_PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
-    close(fd);
-    if (page == MAP_FAILED || wallsync_check(page) != WALLSYNC_OK) {
-        fprintf(stderr, "%s: not a wallsync page\n", argv[1]);
-        return 1;
-    }
-    double page_ns[64], clock_ns[64];
+    const void *page = map_page(argv[1]);
+    if (!page) return 1;
+    double vmclock_ns[64], clock_ns[64], page_ns[64];
     if (rounds > 64) rounds = 64;
     volatile long sink = 0;
+    int path = 0;
     for (int r = 0; r < rounds; r++) {
         struct timespec ts;
+        uint64_t maxerror;
         double t0 = now_s();
         for (long i = 0; i < calls; i++) {
-            /* Huge stale limit: no daemon heartbeats during the benchmark, the check still runs. */
-            if (wallsync_now(page, &ts, UINT64_MAX / 2, 0) != WALLSYNC_OK) return 1;
-            sink += ts.tv_nsec;
+            /* Huge stale limit: the benchmark must not depend on a writer's heartbeats. */
+            if (wallsync_vmclock_now(page, &ts, &maxerror, &path, UINT64_MAX / 2, 0) != WALLSYNC_OK) return 1;
+            sink += ts.tv_nsec + (long)maxerror;
         }
         double t1 = now_s();
         for (long i = 0; i < calls; i++) {
@@ -58,12 +135,21 @@ int main(int argc, char **argv) {
             sink += ts.tv_nsec;
         }
         double t2 = now_s();
-        page_ns[r] = (t1 - t0) * 1e9 / calls;
+        for (long i = 0; i < calls; i++) {
+            if (wallsync_now(page, &ts, UINT64_MAX / 2, 0) != WALLSYNC_OK) return 1;
+            sink += ts.tv_nsec;
+        }
+        double t3 = now_s();
+        vmclock_ns[r] = (t1 - t0) * 1e9 / calls;
         clock_ns[r] = (t2 - t1) * 1e9 / calls;
+        page_ns[r] = (t3 - t2) * 1e9 / calls;
     }
-    qsort(page_ns, rounds, sizeof(double), cmp);
+    qsort(vmclock_ns, rounds, sizeof(double), cmp);
     qsort(clock_ns, rounds, sizeof(double), cmp);
-    double p = page_ns[rounds / 2], c = clock_ns[rounds / 2];
-    printf("wallsync_now %.2f ns/call, clock_gettime(CLOCK_REALTIME) %.2f ns/call, ratio %.3f\n", p, c, p / c);
+    qsort(page_ns, rounds, sizeof(double), cmp);
+    double v = vmclock_ns[rounds / 2], c = clock_ns[rounds / 2], p = page_ns[rounds / 2];
+    printf("wallsync_vmclock_now %.2f ns/call (path: %s), clock_gettime(CLOCK_REALTIME) %.2f ns/call, "
+           "wallsync_now %.2f ns/call; ratio vmclock %.3f, ratio wallsync_now %.3f\n",
+           v, wallsync_path_name(path), c, p, v / c, p / c);
     return sink == 42 ? 3 : 0;
 }

@@ -23,6 +23,33 @@ class CHeaderTest {
         assertThat(r.output()).contains(" passed, 0 failed");
     }
 
+    /**
+     * The counter path on a page v2 whose vmclock part the C test writer calibrated from real TSC /
+     * CLOCK_REALTIME pairs (tests/c/vmclock_fixture.c): every read of the bracketed accuracy run
+     * (tests/c/wallsync_bench.c accuracy) lies within the bound the page publishes, and the example
+     * reports the counter path with a finite bound.
+     */
+    @Test
+    void cCounterPathReadsACalibratedPageV2WithinItsPublishedBound() throws Exception {
+        Path fixture = CBuild.compile(tmp, "tests/c/vmclock_fixture.c", "vmclock_fixture");
+        Path bench = CBuild.compile(tmp, "tests/c/wallsync_bench.c", "wallsync_bench");
+        Path example = CBuild.compile(tmp, "examples/c/wallsync_example.c", "wallsync_example");
+        Path page = tmp.resolve("fixture.page");
+        CBuild.Result w = CBuild.run(fixture, "write", page.toString());
+        assertThat(w.exitCode()).as(w.output()).isZero();
+        CBuild.Result r = CBuild.run(bench, "accuracy", page.toString(), "200000");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        Matcher m = Pattern.compile("accuracy reads 200000 worst_outside_ns (\\d+) .* violations 0")
+                .matcher(r.output());
+        assertThat(m.find()).as(r.output()).isTrue();
+        System.out.println("C counter path on a calibrated page: " + r.output().strip());
+        // A generous sanity limit; the real check is the page's own bound (violations 0).
+        assertThat(Long.parseLong(m.group(1))).isLessThan(1_000_000);
+        CBuild.Result e = CBuild.run(example, page.toString());
+        assertThat(e.exitCode()).as(e.output()).isZero();
+        assertThat(e.output()).containsPattern("vmclock \\d+\\.\\d{9} maxerror \\d+ ns path counter");
+    }
+
     @Test
     void cExampleReadsALivePageWithinTenMicrosecondsOfClockRealtime() throws Exception {
         Path bin = CBuild.compile(tmp, "examples/c/wallsync_example.c", "wallsync_example");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wallsync.adapters.page.DomainName;
 import io.wallsync.adapters.page.PageFile;
 import io.wallsync.adapters.page.PageWriter;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +75,39 @@ class CrossProcessSoakTest {
             assertThat(cr[1]).as("torn C seqlock reads").isZero();
             assertThat(jr[1]).as("torn Java reads").isZero();
             assertThat(c.output()).contains("stuck 0");
+        }
+    }
+
+    /**
+     * The vmclock seq_count of a page v2: a C writer process rewrites every vmclock field at full
+     * speed as a function of its write number (tests/c/wallsync_soak.c vmclock-writer); a C reader
+     * in another process (wallsync.h wallsync_vmclock_snapshot) must never see fields of two writes.
+     * The control reads the same fields without seq_count.
+     */
+    @Test
+    void vmclockSeqlockReaderInAnotherProcessNeverSeesATornVmclock() throws Exception {
+        Path cSoak = CBuild.compile(tmp, "tests/c/wallsync_soak.c", "wallsync_soak");
+        Path page = tmp.resolve("vmclock.page");
+        Process writer = CBuild.start(List.of(cSoak.toString(), page.toString(), "vmclock-writer"));
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream()));
+            assertThat(out.readLine()).as("writer start").isEqualTo("ready");
+            CBuild.Result c = CBuild.run(cSoak, page.toString(), "vmclock", "2");
+            CBuild.Result raw = CBuild.run(cSoak, page.toString(), "vmclock-raw", "1");
+            writer.getOutputStream().close(); // the writer stops when its standard input closes
+            assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String writes = out.readLine();
+            long[] cr = parse(c.output());
+            long[] rr = parse(raw.output());
+            System.out.printf(
+                    "vmclock soak: %s; C seqlock reads %d torn %d; C raw control reads %d torn %d%n",
+                    writes, cr[0], cr[1], rr[0], rr[1]);
+            assertThat(writes).startsWith("writes ");
+            assertThat(cr[0]).isPositive();
+            assertThat(cr[1]).as("torn vmclock seqlock reads").isZero();
+            assertThat(c.output()).contains("stuck 0");
+        } finally {
+            writer.destroyForcibly();
         }
     }
 

@@ -23,10 +23,46 @@ import org.junit.jupiter.api.io.TempDir;
  * include/wallsync.h (comment table, macros, struct wallsync_page) and the upstream Xen/Linux
  * headers the page embeds. This test keeps them equal: it parses the two tables and the macros,
  * and asks gcc for offsetof()/sizeof() of the C structs (tests/c/wallsync_layout.c).
+ *
+ * <p>Bytes 0..4095 are compared with the Java descriptors. The vmclock part of a page v2 (bytes
+ * 4096.., rows and macros named {@code vmclock_<field>}) is compared with Linux's struct
+ * vmclock_abi as gcc lays out the copy in tests/c/upstream_abi.h; the Java VmclockLayout joins
+ * that comparison when it exists.
  */
 class PageAbiConsistencyTest {
+    /** Where struct vmclock_abi starts in a page v2 (WALLSYNC_VMCLOCK_START). */
+    private static final int VMCLOCK_START = 4096;
+
+    private static final Pattern TABLE_ROW = Pattern.compile("(?m)^ \\*  (\\d+)\\s+(\\S+)\\s+(\\w+)");
+    private static final Pattern DOC_ROW = Pattern.compile("(?m)^\\| (\\d+) \\| ([^|]+?) \\| `(\\w+)` \\|");
+
     @TempDir
     Path tmp;
+
+    /** "offset type name" rows of a table, split at byte 4096: [0] the first page, [1] the vmclock part. */
+    private static List<List<String>> rows(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        List<String> low = new ArrayList<>();
+        List<String> vmclock = new ArrayList<>();
+        while (m.find()) {
+            String row = m.group(1) + " " + m.group(2).strip() + " " + m.group(3);
+            (Integer.parseInt(m.group(1)) < VMCLOCK_START ? low : vmclock).add(row);
+        }
+        return List.of(low, vmclock);
+    }
+
+    /** "STRUCT FIELD" -> "OFFSET SIZE" as printed by tests/c/wallsync_layout.c, in print order. */
+    private Map<String, String> gccLayout() throws Exception {
+        Path bin = CBuild.compile(tmp, "tests/c/wallsync_layout.c", "wallsync_layout");
+        CBuild.Result r = CBuild.run(bin);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        Map<String, String> c = new LinkedHashMap<>();
+        for (String line : r.output().strip().split("\n")) {
+            String[] w = line.split(" ");
+            c.put(w[0] + " " + w[1], w[2] + " " + w[3]);
+        }
+        return c;
+    }
 
     /** wc_* and arch from shared_info, then the extension: the rows of the docs' table. */
     private static List<AbiField> pageFields() {
@@ -41,12 +77,7 @@ class PageAbiConsistencyTest {
     @Test
     void docsPageAbiTableListsExactlyTheDescriptorFields() throws Exception {
         String doc = Files.readString(CBuild.ROOT.resolve("docs/page-abi.md"));
-        Matcher m =
-                Pattern.compile("(?m)^\\| (\\d+) \\| ([^|]+?) \\| `(\\w+)` \\|").matcher(doc);
-        List<String> rows = new ArrayList<>();
-        while (m.find()) {
-            rows.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
-        }
+        List<String> rows = rows(DOC_ROW, doc).get(0);
         assertThat(rows)
                 .containsExactlyElementsOf(
                         pageFields().stream().map(PageAbiConsistencyTest::row).toList());
@@ -55,11 +86,7 @@ class PageAbiConsistencyTest {
     @Test
     void headerCommentTableAndMacrosEqualTheDescriptors() throws Exception {
         String header = Files.readString(CBuild.ROOT.resolve("include/wallsync.h"));
-        Matcher table = Pattern.compile("(?m)^ \\*  (\\d+)\\s+(\\S+)\\s+(\\w+)").matcher(header);
-        List<String> rows = new ArrayList<>();
-        while (table.find()) {
-            rows.add(table.group(1) + " " + table.group(2) + " " + table.group(3));
-        }
+        List<String> rows = rows(TABLE_ROW, header).get(0);
         // The header's table leaves out Xen's vcpu_info, event channels and arch part.
         List<String> expected = pageFields().stream()
                 .filter(f -> f.offset() >= SharedInfoLayout.WC_VERSION_OFFSET
@@ -71,7 +98,10 @@ class PageAbiConsistencyTest {
         Matcher macro = Pattern.compile("#define WALLSYNC_(\\w+)_OFFSET (\\d+)").matcher(header);
         Map<String, Integer> macros = new LinkedHashMap<>();
         while (macro.find()) {
-            macros.put(macro.group(1).toLowerCase(), Integer.parseInt(macro.group(2)));
+            String name = macro.group(1).toLowerCase();
+            if (!name.startsWith("vmclock_")) {
+                macros.put(name, Integer.parseInt(macro.group(2)));
+            }
         }
         Map<String, Integer> fromJava = new LinkedHashMap<>();
         for (AbiField f : pageFields()) {
@@ -82,20 +112,18 @@ class PageAbiConsistencyTest {
         assertThat(macros).containsExactlyEntriesOf(fromJava);
         assertThat(header).contains("#define WALLSYNC_EXTENSION_SIZE " + PageExtensionLayout.EXTENSION_SIZE + "\n");
         assertThat(header).contains("#define WALLSYNC_MAGIC 0x" + Integer.toHexString(PageExtensionLayout.MAGIC) + "u");
-        assertThat(header).contains("#define WALLSYNC_PAGE_SIZE " + PageExtensionLayout.PAGE_SIZE + "\n");
-        assertThat(header).contains("#define WALLSYNC_LAYOUT_VERSION " + PageExtensionLayout.LAYOUT_VERSION + "\n");
+        // PageExtensionLayout describes bytes 0..4095 as the 4096-byte page v1 (layout 1); the header
+        // names those WALLSYNC_PAGE_V1_SIZE / WALLSYNC_LAYOUT_VERSION_V1 next to page v2's 8192 / 2.
+        assertThat(header).contains("#define WALLSYNC_PAGE_V1_SIZE " + PageExtensionLayout.PAGE_SIZE + "\n");
+        assertThat(header).contains("#define WALLSYNC_LAYOUT_VERSION_V1 " + PageExtensionLayout.LAYOUT_VERSION + "\n");
+        assertThat(header).contains("#define WALLSYNC_PAGE_SIZE " + 2 * PageExtensionLayout.PAGE_SIZE + "\n");
+        assertThat(header)
+                .contains("#define WALLSYNC_LAYOUT_VERSION " + (PageExtensionLayout.LAYOUT_VERSION + 1) + "\n");
     }
 
     @Test
     void gccGivesTheUpstreamStructsAndStructWallsyncPageTheDescriptorOffsets() throws Exception {
-        Path bin = CBuild.compile(tmp, "tests/c/wallsync_layout.c", "wallsync_layout");
-        CBuild.Result r = CBuild.run(bin);
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        Map<String, String> c = new LinkedHashMap<>();
-        for (String line : r.output().strip().split("\n")) {
-            String[] w = line.split(" ");
-            c.put(w[0] + " " + w[1], w[2] + " " + w[3]);
-        }
+        Map<String, String> c = gccLayout();
         // Xen's struct shared_info (xen.h, arch-x86/xen.h) against SharedInfoLayout.
         List<String> xenNames = List.of(
                 "vcpu_info", "evtchn_pending", "evtchn_mask", "wc_version", "wc_sec", "wc_nsec", "wc_sec_hi", "arch");
@@ -131,6 +159,66 @@ class PageAbiConsistencyTest {
             }
         }
         assertThat(c.get("signed time_offset_sec")).as("time_offset_sec is s32").isEqualTo("1 0");
-        assertThat(c.get("wallsync_page sizeof")).isEqualTo("0 " + PageExtensionLayout.PAGE_SIZE);
+        // A page v2: the 4096 bytes PageExtensionLayout describes, then the 4096-byte vmclock region.
+        assertThat(c.get("wallsync_page sizeof")).isEqualTo("0 " + 2 * PageExtensionLayout.PAGE_SIZE);
+    }
+
+    @Test
+    void vmclockPartOfHeaderDocsAndStructEqualsLinuxVmclockAbi() throws Exception {
+        Map<String, String> c = gccLayout();
+        // Linux's struct vmclock_abi (upstream_abi.h), in field order: name -> "offset size".
+        Map<String, String> linux = new LinkedHashMap<>();
+        c.forEach((k, v) -> {
+            if (k.startsWith("vmclock_abi ") && !k.endsWith(" sizeof")) {
+                linux.put(k.substring("vmclock_abi ".length()), v);
+            }
+        });
+        assertThat(linux).hasSize(23);
+        assertThat(c.get("vmclock_abi sizeof")).isEqualTo("0 112");
+        assertThat(c.get("wallsync_vmclock sizeof")).isEqualTo("0 112");
+
+        String header = Files.readString(CBuild.ROOT.resolve("include/wallsync.h"));
+        String doc = Files.readString(CBuild.ROOT.resolve("docs/page-abi.md"));
+        List<String> headerRows = rows(TABLE_ROW, header).get(1);
+        assertThat(rows(DOC_ROW, doc).get(1))
+                .as("docs/page-abi.md page v2 table")
+                .isEqualTo(headerRows);
+        List<String> names = new ArrayList<>(linux.keySet());
+        assertThat(headerRows).hasSameSizeAs(names);
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            String[] offsetSize = linux.get(name).split(" ");
+            int pageOffset = VMCLOCK_START + Integer.parseInt(offsetSize[0]);
+            String[] row = headerRows.get(i).split(" ");
+            assertThat(row[2]).as("row " + i).isEqualTo(name);
+            assertThat(Integer.parseInt(row[0])).as(name + " offset").isEqualTo(pageOffset);
+            assertThat(typeSize(row[1])).as(name + " is " + row[1]).isEqualTo(Integer.parseInt(offsetSize[1]));
+            String signed = c.get("signed vmclock_" + name);
+            if (signed != null) {
+                assertThat(signed).as(name + " is " + row[1]).isEqualTo(row[1].startsWith("s") ? "1 0" : "0 0");
+            }
+            assertThat(c.get("wallsync_page vmclock_" + name))
+                    .as("struct wallsync_page vmclock." + name)
+                    .isEqualTo(pageOffset + " " + offsetSize[1]);
+        }
+
+        Matcher macro =
+                Pattern.compile("#define WALLSYNC_VMCLOCK_(\\w+)_OFFSET (\\d+)").matcher(header);
+        Map<String, Integer> macros = new LinkedHashMap<>();
+        while (macro.find()) {
+            macros.put(macro.group(1).toLowerCase(), Integer.parseInt(macro.group(2)));
+        }
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        linux.forEach((name, v) -> expected.put(name, VMCLOCK_START + Integer.parseInt(v.split(" ")[0])));
+        assertThat(macros).containsExactlyEntriesOf(expected);
+        assertThat(header).contains("#define WALLSYNC_VMCLOCK_START " + VMCLOCK_START + "\n");
+    }
+
+    /** Bytes of a kernel-spelled type: u8 s16 u32 u64, or an array such as u8[2]. */
+    private static int typeSize(String type) {
+        Matcher m = Pattern.compile("([us])(8|16|32|64)(?:\\[(\\d+)])?").matcher(type);
+        assertThat(m.matches()).as(type).isTrue();
+        int n = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
+        return Integer.parseInt(m.group(2)) / 8 * n;
     }
 }
