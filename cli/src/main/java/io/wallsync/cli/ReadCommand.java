@@ -249,7 +249,9 @@ public final class ReadCommand implements Callable<Integer> {
         switch (r) {
             case Reading.Valid v -> {
                 emit(out, v.instant() + " generation=" + s.stepGeneration() + " " + describe(s) + " path=monotonic");
-                emit(out, describeCounterPath(page));
+                if (!watch) {
+                    emit(out, describeCounterPath(page));
+                }
                 return 0;
             }
             case Reading.Stale st -> {

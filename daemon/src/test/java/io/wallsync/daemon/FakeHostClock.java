@@ -1,13 +1,10 @@
 package io.wallsync.daemon;
 
-import io.wallsync.core.page.LeapTracker;
 import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
-import io.wallsync.core.time.ClockState;
-import io.wallsync.core.time.Discipline;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -62,25 +59,5 @@ class FakeHostClock implements HostClock, MonotonicClock {
     @Override
     public SyncState syncState() {
         return sync.get();
-    }
-
-    /** The kernel state behind {@link #syncState()}: its leap bits and STA_UNSYNC, nominal rate. */
-    @Override
-    public Discipline discipline() {
-        SyncState s = sync.get();
-        int status = (s.synchronised() ? 0 : Discipline.STA_UNSYNC)
-                | switch (s.leap()) {
-                    case INSERT -> LeapTracker.STA_INS;
-                    case DELETE -> LeapTracker.STA_DEL;
-                    case NONE -> 0;
-                };
-        ClockState state = !s.synchronised()
-                ? ClockState.TIME_ERROR
-                : switch (s.leap()) {
-                    case INSERT -> ClockState.TIME_INS;
-                    case DELETE -> ClockState.TIME_DEL;
-                    case NONE -> ClockState.TIME_OK;
-                };
-        return new Discipline(state, status, 10_000, 0, 0, 0, 0);
     }
 }

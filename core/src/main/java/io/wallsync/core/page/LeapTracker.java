@@ -12,9 +12,9 @@ import io.wallsync.core.time.ClockState;
  */
 public final class LeapTracker {
     /** STA_INS, include/uapi/linux/timex.h. */
-    public static final int STA_INS = 0x0010;
+    public static final int STA_INS = io.wallsync.core.time.Discipline.STA_INS;
     /** STA_DEL. */
-    public static final int STA_DEL = 0x0020;
+    public static final int STA_DEL = io.wallsync.core.time.Discipline.STA_DEL;
 
     private PageLeapIndicator lastPending = PageLeapIndicator.NONE;
 

@@ -24,10 +24,11 @@ public interface HostClock {
 
     /**
      * The kernel's rate discipline now: what a counter calibration against this clock depends on
-     * (adjtimex tick, frequency, PLL state; the adjtime slew). A host whose rate never changes (a
-     * test's fixed clock) keeps the default.
+     * (adjtimex tick, frequency, PLL state; the adjtime slew) and its leap state. The default is a
+     * host whose rate never changes (a test's fixed clock): nominal tick and frequency, with the
+     * state and the STA_UNSYNC / STA_INS / STA_DEL bits that {@link #syncState()} implies.
      */
     default Discipline discipline() {
-        return Discipline.NOMINAL;
+        return Discipline.nominalWith(syncState());
     }
 }

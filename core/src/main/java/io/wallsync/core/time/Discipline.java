@@ -39,6 +39,31 @@ public record Discipline(
     /** An undisciplined kernel: nominal tick, no frequency correction, nothing to slew. */
     public static final Discipline NOMINAL = new Discipline(ClockState.TIME_OK, 0, 10_000, 0, 0, 0, 0);
 
+    /** STA_INS. */
+    public static final int STA_INS = 0x0010;
+    /** STA_DEL. */
+    public static final int STA_DEL = 0x0020;
+
+    /**
+     * A kernel at the nominal rate in the state {@code sync} describes: TIME_ERROR with STA_UNSYNC
+     * when not synchronised, else TIME_INS / TIME_DEL / TIME_OK by the pending leap, with its bit.
+     */
+    public static Discipline nominalWith(io.wallsync.core.port.SyncState sync) {
+        int leapBit = switch (sync.leap()) {
+            case INSERT -> STA_INS;
+            case DELETE -> STA_DEL;
+            case NONE -> 0;
+        };
+        ClockState state = !sync.synchronised()
+                ? ClockState.TIME_ERROR
+                : switch (sync.leap()) {
+                    case INSERT -> ClockState.TIME_INS;
+                    case DELETE -> ClockState.TIME_DEL;
+                    case NONE -> ClockState.TIME_OK;
+                };
+        return new Discipline(state, (sync.synchronised() ? 0 : STA_UNSYNC) | leapBit, 10_000, 0, 0, 0, 0);
+    }
+
     public Discipline {
         Objects.requireNonNull(state, "state");
         if (tickUs <= 0) {
