@@ -3,11 +3,14 @@ package io.wallsync.cli;
 import io.wallsync.adapters.linux.LinuxClocks;
 import io.wallsync.adapters.linux.UnixDatagramSender;
 import io.wallsync.adapters.page.DomainName;
+import io.wallsync.client.CounterReading;
 import io.wallsync.client.PageStatus;
+import io.wallsync.client.ReadPath;
 import io.wallsync.client.Reading;
 import io.wallsync.client.StepEvent;
 import io.wallsync.client.WallclockPage;
 import io.wallsync.client.WallclockUnavailableException;
+import io.wallsync.core.vmclock.VmclockFields;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -245,7 +248,10 @@ public final class ReadCommand implements Callable<Integer> {
         }
         switch (r) {
             case Reading.Valid v -> {
-                emit(out, v.instant() + " generation=" + s.stepGeneration() + " " + describe(s));
+                emit(out, v.instant() + " generation=" + s.stepGeneration() + " " + describe(s) + " path=monotonic");
+                if (!watch) {
+                    emit(out, describeCounterPath(page));
+                }
                 return 0;
             }
             case Reading.Stale st -> {
@@ -300,7 +306,72 @@ public final class ReadCommand implements Callable<Integer> {
             f.put("heartbeat_period_ms", s.heartbeatPeriod().toMillis());
             f.put("writer_pid", s.writerPid());
         }
+        f.putAll(counterFields(page));
         return f;
+    }
+
+    /** The counter path's reading for --json: "path" is the one instant() takes. */
+    static Map<String, Object> counterFields(WallclockPage page) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        ReadPath path = page.readPath();
+        Optional<CounterReading> c = counterReading(page);
+        f.put("path", c.isPresent() ? "counter" : "monotonic");
+        f.put("counter_time", c.map(r -> r.instant().toString()).orElse(null));
+        f.put("counter_wall_time_ns", c.map(CounterReading::wallTimeNs).orElse(null));
+        f.put(
+                "counter_max_error_ns",
+                c.map(r -> r.maxErrorNs() < 0 ? null : r.maxErrorNs()).orElse(null));
+        f.put(
+                "counter_est_error_ns",
+                c.map(r -> r.estErrorNs() < 0 ? null : r.estErrorNs()).orElse(null));
+        f.put("counter_ns_per_tick", c.map(r -> nsPerTick(r.fields())).orElse(null));
+        f.put(
+                "counter_disruption_marker",
+                c.map(r -> r.fields().disruptionMarker()).orElse(null));
+        f.put("counter_unavailable", c.isPresent() ? null : counterUnavailable(page, path));
+        return f;
+    }
+
+    private static Optional<CounterReading> counterReading(WallclockPage page) {
+        try {
+            return page.readCounter();
+        } catch (WallclockUnavailableException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String counterUnavailable(WallclockPage page, ReadPath path) {
+        if (!path.counter()) {
+            return path.reason();
+        }
+        try {
+            return page.vmclockFields()
+                    .map(v -> "vmclock clock_status " + v.status().name().toLowerCase(Locale.ROOT)
+                            + (v.counterUsable() ? " (reference older than the stale limit)" : ""))
+                    .orElse("no vmclock structure");
+        } catch (WallclockUnavailableException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static double nsPerTick(VmclockFields f) {
+        return f.counterPeriodFracSec() / Math.pow(2, 64 + f.counterPeriodShift()) * 1e9;
+    }
+
+    /** The second line of a plain read: the counter path's time and bound, or why there is none. */
+    static String describeCounterPath(WallclockPage page) {
+        Optional<CounterReading> c = counterReading(page);
+        if (c.isEmpty()) {
+            return "counter path: unavailable: " + counterUnavailable(page, page.readPath());
+        }
+        CounterReading r = c.get();
+        StringBuilder b = new StringBuilder("counter path: ").append(r.instant());
+        b.append(" maxerror=").append(r.maxErrorNs() < 0 ? "unknown" : r.maxErrorNs() + "ns");
+        b.append(" esterror=").append(r.estErrorNs() < 0 ? "unknown" : r.estErrorNs() + "ns");
+        b.append(" (against the host clock; the host's own maxerror is above)");
+        b.append(String.format(Locale.ROOT, " period=%.6fns", nsPerTick(r.fields())));
+        b.append(" disruption=").append(Long.toUnsignedString(r.fields().disruptionMarker()));
+        return b.toString();
     }
 
     private static Instant instantOf(long ns) {

@@ -8,6 +8,7 @@ import io.wallsync.adapters.ntp.NtpServer;
 import io.wallsync.adapters.page.DomainName;
 import io.wallsync.adapters.page.PageDirectory;
 import io.wallsync.adapters.page.PageFile;
+import io.wallsync.client.TscCounter;
 import io.wallsync.client.WallclockPage;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.daemon.AccessPolicy;
@@ -17,6 +18,7 @@ import io.wallsync.daemon.DomainSpec;
 import io.wallsync.daemon.FilePageSink;
 import io.wallsync.daemon.Liveness;
 import io.wallsync.daemon.ServeDaemon;
+import io.wallsync.daemon.VmclockOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,6 +105,30 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     NtpOptions ntpOptions;
 
+    @Option(
+            names = "--rate-poll",
+            paramLabel = "DURATION",
+            defaultValue = "10ms",
+            converter = DurationConverter.class,
+            description = "How often to look at the kernel's discipline (adjtimex frequency and tick, adjtime) between"
+                    + " heartbeats; a change republishes the vmclock pages at once (default: ${DEFAULT-VALUE}).")
+    Duration ratePoll;
+
+    @Option(
+            names = "--max-slew-ppm",
+            paramLabel = "PPM",
+            defaultValue = "83334",
+            description = "The largest rate change the host's NTP daemon can make between two polls; times twice"
+                    + " --rate-poll it is part of every published maximum error (default: ${DEFAULT-VALUE},"
+                    + " chrony's maxslewrate; 500 for ntpd or chrony with maxslewrate 500).")
+    double maxSlewPpm;
+
+    @Option(
+            names = "--no-counter",
+            description = "Publish the vmclock pages without a counter (counter_id INVALID), even on a host with a"
+                    + " usable TSC: readers then take the monotonic path.")
+    boolean noCounter;
+
     @Override
     public Integer call() throws Exception {
         DaemonConfig config;
@@ -137,6 +163,11 @@ public final class ServeCommand implements Callable<Integer> {
             if (!ntp.isEmpty()) {
                 ntpOptions.config(ntp.getFirst().address());
             }
+            if (!(maxSlewPpm >= 0 && maxSlewPpm <= 1_000_000)) {
+                throw new IllegalArgumentException(
+                        "--max-slew-ppm " + maxSlewPpm + " is out of range: expected 0..1000000 ppm");
+            }
+            config = config.withVmclock(vmclockOptions());
         } catch (DaemonConfig.Invalid e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.field() + " " + e.problem());
         } catch (IllegalArgumentException e) {
@@ -201,6 +232,25 @@ public final class ServeCommand implements Callable<Integer> {
             // Stopped by the signal: the shutdown hook finishes the work; the JVM exits when it returns.
             return 0;
         }
+    }
+
+    /** The TSC of this host, unless --no-counter or the host has none (then counter_id INVALID, with the reason). */
+    private VmclockOptions vmclockOptions() {
+        if (noCounter) {
+            return VmclockOptions.noCounter("--no-counter").withRatePoll(ratePoll, maxSlewPpm);
+        }
+        TscCounter.Availability a;
+        try {
+            a = TscCounter.open();
+        } catch (java.io.IOException e) {
+            return VmclockOptions.noCounter("the TSC helper cannot be loaded: " + e.getMessage())
+                    .withRatePoll(ratePoll, maxSlewPpm);
+        }
+        return switch (a) {
+            case TscCounter.Available av -> VmclockOptions.realMode(av.counter(), ratePoll, maxSlewPpm);
+            case TscCounter.Unavailable u ->
+                VmclockOptions.noCounter(u.reason()).withRatePoll(ratePoll, maxSlewPpm);
+        };
     }
 
     private static void closeAll(List<AutoCloseable> parts, Consumer<String> log) {

@@ -3,6 +3,7 @@ package io.wallsync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.wallsync.client.BundledLibrary;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -243,7 +244,7 @@ class RunCommandProofTest {
 
     @Test
     void limitASetuidProgramKeepsTheHostClock() throws Exception {
-        assumeTrue(PreloadLibrary.ownUid() == 0, "making a setuid program for another user needs root");
+        assumeTrue(BundledLibrary.ownUid() == 0, "making a setuid program for another user needs root");
         Path dir = Files.createDirectories(tmp.resolve("setuid"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path bin = RunFixture.compile(dir, "tests/c/preload_probe.c");

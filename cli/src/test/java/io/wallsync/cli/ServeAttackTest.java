@@ -83,7 +83,7 @@ class ServeAttackTest {
                     .start();
             assertThat(truncate.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(truncate.exitValue()).isZero();
-            awaitLog(log, Pattern.compile("page of domain web truncated to 0 bytes \\(expected 4096\\): recreated"));
+            awaitLog(log, Pattern.compile("page of domain web truncated to 0 bytes \\(expected 8192\\): recreated"));
             CommandRunner web = CommandRunner.run("read", "--dir", dir.toString(), "--domain", "web");
             assertThat(web.exitCode()).as(web.err()).isZero();
             assertThat(web.out()).contains("last-push=repair").contains("generation=2");

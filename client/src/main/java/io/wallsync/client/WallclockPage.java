@@ -2,13 +2,19 @@ package io.wallsync.client;
 
 import static io.wallsync.core.page.PageExtensionLayout.LAYOUT_VERSION;
 import static io.wallsync.core.page.PageExtensionLayout.MAGIC;
-import static io.wallsync.core.page.PageExtensionLayout.PAGE_SIZE;
+import static io.wallsync.core.page.PageExtensionLayout.V1_LAYOUT_VERSION;
+import static io.wallsync.core.page.PageExtensionLayout.V1_PAGE_SIZE;
 
 import io.wallsync.core.abi.SeqlockRetry;
 import io.wallsync.core.page.ExtensionFields;
 import io.wallsync.core.page.ExtensionReading;
 import io.wallsync.core.page.PageExtension;
+import io.wallsync.core.page.PageExtensionLayout;
+import io.wallsync.core.port.CycleCounter;
 import io.wallsync.core.port.MonotonicClock;
+import io.wallsync.core.vmclock.Vmclock;
+import io.wallsync.core.vmclock.VmclockLayout;
+import io.wallsync.core.vmclock.VmclockReading;
 import io.wallsync.core.xen.SharedInfo;
 import io.wallsync.core.xen.WallclockReading;
 import java.io.IOException;
@@ -29,9 +35,22 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Reads a wallsync page (see {@link io.wallsync.core.page.PageExtensionLayout}) mapped read-only:
- * wall time = wc (Xen wc_sec_hi:wc_sec, wc_nsec) + CLOCK_MONOTONIC, with no system call beyond the
- * monotonic clock ({@link System#nanoTime()}, which is clock_gettime(CLOCK_MONOTONIC) on Linux).
+ * Reads a wallsync page (see {@link io.wallsync.core.page.PageExtensionLayout}) mapped read-only,
+ * on one of two paths ({@link #readPath()} says which and why):
+ *
+ * <ul>
+ *   <li><b>counter</b> (page v2 with a calibrated counter, and a counter given to this reader): the
+ *       vmclock structure at byte 4096 (Linux vmclock-abi.h) extrapolated from the CPU counter, no
+ *       system call at all; {@link #readCounter()} gives the published error bound with the time;
+ *   <li><b>monotonic</b> (otherwise): wall time = wc (Xen wc_sec_hi:wc_sec, wc_nsec) +
+ *       CLOCK_MONOTONIC ({@link System#nanoTime()}, clock_gettime(CLOCK_MONOTONIC) on Linux).
+ * </ul>
+ *
+ * <p>On the counter path the daemon's liveness is the age of the vmclock reference itself: the
+ * daemon republishes counter_value at every heartbeat, so a reference older than {@link
+ * #staleAfter()} means the daemon stopped, exactly as an old heartbeat does on the monotonic path.
+ * A counter read that finds the structure unusable at that moment (INITIALIZING, UNRELIABLE, being
+ * rewritten) falls back to the monotonic path for that read.
  *
  * <p>The seqlock readers are the core codecs' ({@link SharedInfo#readWallclock(SeqlockRetry)} for
  * wc_*, {@link PageExtension#read} for the extension): this class adds only the bounded wait in
@@ -51,11 +70,16 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
     /** Spins between two looks at the clock while waiting for an odd seqlock. */
     private static final int SPINS_PER_CLOCK_CHECK = 256;
 
-    private final Path path;
+    private final Path file;
     private final Arena arena;
     private final SharedInfo sharedInfo;
     private final PageExtension extension;
     private final MonotonicClock monotonic;
+    /** The vmclock structure and the counter, both null on the monotonic path. */
+    private final Vmclock vmclock;
+
+    private final CycleCounter counter;
+    private ReadPath readPath; // final but for open(Path, ReaderOptions), which adds why the host has no counter
     private final long staleAfterNs;
     private final long maxWriterWaitNs;
     private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
@@ -67,12 +91,24 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
 
     private Object fileInode;
 
-    private WallclockPage(Path path, Arena arena, MemorySegment page, MonotonicClock monotonic, ReaderOptions options) {
-        this.path = path;
+    private long mappedSize;
+
+    private WallclockPage(
+            Path path,
+            Arena arena,
+            MemorySegment page,
+            MonotonicClock monotonic,
+            ReaderOptions options,
+            CycleCounter counter) {
+        this.file = path;
         this.arena = arena;
         this.sharedInfo = new SharedInfo(page);
         this.extension = new PageExtension(page);
         this.monotonic = monotonic;
+        String why = counterPathRefused(page, extension, counter);
+        this.vmclock = why == null ? Vmclock.ofPage(page) : null;
+        this.counter = why == null ? counter : null;
+        this.readPath = new ReadPath(why == null, why == null ? "vmclock counter_id " + counterIdOf(page) : why);
         this.staleAfterNs = options.staleAfter() != null
                 ? options.staleAfter().toNanos()
                 : Math.max(1_000_000_000L, 3L * extension.heartbeatPeriodMs() * 1_000_000L);
@@ -84,8 +120,41 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         return open(path, ReaderOptions.defaults());
     }
 
+    /**
+     * Maps {@code path} read-only with {@link System#nanoTime()} and, where this host has one, the
+     * TSC ({@link TscCounter}) for the counter path; {@link #readPath()} says why not otherwise.
+     */
     public static WallclockPage open(Path path, ReaderOptions options) throws IOException {
-        return open(path, options, System::nanoTime);
+        WallclockPage page = open(path, options, System::nanoTime, HostCounter.COUNTER);
+        if (HostCounter.COUNTER == null
+                && !page.readPath.counter()
+                && page.readPath.reason().startsWith("this reader")) {
+            page.readPath = new ReadPath(false, page.readPath.reason() + ": " + HostCounter.WHY_NOT);
+        }
+        return page;
+    }
+
+    /**
+     * This host's TSC, looked for once per JVM (an immutable lazy holder), or null with the reason:
+     * the default counter of {@link #open(Path)}.
+     */
+    private static final class HostCounter {
+        static final TscCounter COUNTER;
+        static final String WHY_NOT;
+
+        static {
+            TscCounter counter = null;
+            String why;
+            try {
+                TscCounter.Availability a = TscCounter.open();
+                counter = a.optionalCounter().orElse(null);
+                why = a instanceof TscCounter.Unavailable u ? u.reason() : null;
+            } catch (IOException | RuntimeException e) {
+                why = "the TSC helper cannot be loaded: " + e.getMessage();
+            }
+            COUNTER = counter;
+            WHY_NOT = why;
+        }
     }
 
     /**
@@ -95,6 +164,19 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
      * @throws PageFormatException if the file is not a wallsync page this reader understands
      */
     public static WallclockPage open(Path path, ReaderOptions options, MonotonicClock monotonic) throws IOException {
+        return open(path, options, monotonic, null);
+    }
+
+    /**
+     * Maps {@code path} read-only, checks the header and, when the page carries a calibrated
+     * vmclock structure for this counter, reads on the counter path.
+     *
+     * @param counter the CPU counter the page's counter_id names (the TSC), or null for the
+     *     monotonic path only
+     * @throws PageFormatException if the file is not a wallsync page this reader understands
+     */
+    public static WallclockPage open(Path path, ReaderOptions options, MonotonicClock monotonic, CycleCounter counter)
+            throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(monotonic, "monotonic");
         requireRegularFile(path);
@@ -103,29 +185,81 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < PAGE_SIZE) {
-                throw new PageFormatException(path + " has " + size + " bytes; a wallsync page has " + PAGE_SIZE);
+            if (size < V1_PAGE_SIZE) {
+                throw new PageFormatException(path + " has " + size + " bytes; a wallsync page has " + V1_PAGE_SIZE
+                        + " (layout 1) or " + PageExtensionLayout.PAGE_SIZE + " (layout 2)");
             }
-            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, PAGE_SIZE, arena);
-            PageExtension header = new PageExtension(seg);
-            int magic = header.magic();
-            if (magic != MAGIC) {
-                throw new PageFormatException(String.format(
-                        "%s: magic is 0x%08x, expected 0x%08x (\"WYNC\"); not a wallsync page", path, magic, MAGIC));
-            }
-            int version = header.layoutVersion();
-            if (version != LAYOUT_VERSION) {
-                throw new PageFormatException(
-                        path + ": layout version " + version + ", this reader understands " + LAYOUT_VERSION);
-            }
-            WallclockPage reader = new WallclockPage(path, arena, seg, monotonic, options);
+            MemorySegment first = ch.map(FileChannel.MapMode.READ_ONLY, 0, V1_PAGE_SIZE, arena);
+            int pageSize = checkHeader(path.toString(), first, size);
+            MemorySegment seg =
+                    pageSize == V1_PAGE_SIZE ? first : ch.map(FileChannel.MapMode.READ_ONLY, 0, pageSize, arena);
+            WallclockPage reader = new WallclockPage(path, arena, seg, monotonic, options, counter);
             reader.fileDevice = device;
             reader.fileInode = inode;
+            reader.mappedSize = pageSize;
             return start(reader);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
         }
+    }
+
+    /**
+     * Checks magic and layout version of a mapped first page.
+     *
+     * @param available bytes the file or segment holds
+     * @return the page size the layout defines
+     */
+    private static int checkHeader(String what, MemorySegment first, long available) throws PageFormatException {
+        PageExtension header = new PageExtension(first);
+        int magic = header.magic();
+        if (magic != MAGIC) {
+            throw new PageFormatException(String.format(
+                    "%s: magic is 0x%08x, expected 0x%08x (\"WYNC\"); not a wallsync page", what, magic, MAGIC));
+        }
+        int version = header.layoutVersion();
+        int pageSize = PageExtensionLayout.pageSizeOf(version);
+        if (pageSize < 0) {
+            throw new PageFormatException(what + ": layout version " + version + ", this reader understands "
+                    + V1_LAYOUT_VERSION + " and " + LAYOUT_VERSION);
+        }
+        if (available < pageSize) {
+            throw new PageFormatException(
+                    what + " has " + available + " bytes; layout " + version + " needs " + pageSize + " (truncated?)");
+        }
+        return pageSize;
+    }
+
+    /** Null when the counter path is open to this reader, else why not. */
+    private static String counterPathRefused(MemorySegment page, PageExtension ext, CycleCounter counter) {
+        if (ext.layoutVersion() != LAYOUT_VERSION || page.byteSize() < PageExtensionLayout.PAGE_SIZE) {
+            return "layout " + ext.layoutVersion() + " page has no vmclock structure";
+        }
+        Vmclock clock = Vmclock.ofPage(page);
+        if (clock.magic() != VmclockLayout.MAGIC || clock.version() != VmclockLayout.VERSION) {
+            return String.format(
+                    "vmclock magic 0x%08x version %d (expected 0x%08x version %d)",
+                    clock.magic(), clock.version(), VmclockLayout.MAGIC, VmclockLayout.VERSION);
+        }
+        if (clock.counterId() == VmclockLayout.COUNTER_INVALID) {
+            return "the daemon publishes no counter (vmclock counter_id INVALID)";
+        }
+        if (counter == null) {
+            return "this reader has no counter for vmclock counter_id " + clock.counterId();
+        }
+        if (clock.counterId() != VmclockLayout.COUNTER_X86_TSC) {
+            return "vmclock counter_id " + clock.counterId() + " is not the x86 TSC this reader reads";
+        }
+        return null;
+    }
+
+    private static int counterIdOf(MemorySegment page) {
+        return Vmclock.ofPage(page).counterId();
+    }
+
+    /** Which path {@link #wallTimeNs()} and {@link #instant()} take, and why. */
+    public ReadPath readPath() {
+        return readPath;
     }
 
     /**
@@ -148,26 +282,26 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         };
         if (kind != null) {
             throw new PageFormatException(path + " is " + kind + ", not a wallsync page (a regular file of at least "
-                    + PAGE_SIZE + " bytes written by wallsync serve)");
+                    + V1_PAGE_SIZE + " bytes written by wallsync serve)");
         }
     }
 
     /**
      * Whether the file this reader mapped is no longer a whole page under its path: deleted,
      * replaced by another file (wallsync serve recreates a damaged page under a new inode), or
-     * truncated below {@value io.wallsync.core.page.PageExtensionLayout#PAGE_SIZE} bytes. A reader
+     * truncated below the size it had when mapped. A reader
      * that sees true should stop reading this mapping (a truncated shared mapping faults, which the
      * JVM reports as an {@link InternalError}) and {@link #open} the path again. One stat(2) of the
      * path; false for a {@link #wrap}ped segment.
      */
     public boolean replacedOnDisk() {
-        if (path == null) {
+        if (file == null) {
             return false;
         }
         try {
-            return !fileDevice.equals(Files.getAttribute(path, "unix:dev"))
-                    || !fileInode.equals(Files.getAttribute(path, "unix:ino"))
-                    || Files.size(path) < PAGE_SIZE;
+            return !fileDevice.equals(Files.getAttribute(file, "unix:dev"))
+                    || !fileInode.equals(Files.getAttribute(file, "unix:ino"))
+                    || Files.size(file) < mappedSize;
         } catch (IOException e) {
             return true; // gone, or no longer readable under this path
         }
@@ -181,21 +315,24 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
      */
     public static WallclockPage wrap(MemorySegment page, ReaderOptions options, MonotonicClock monotonic)
             throws PageFormatException {
-        if (page.byteSize() < PAGE_SIZE) {
+        return wrap(page, options, monotonic, null);
+    }
+
+    /** {@link #wrap(MemorySegment, ReaderOptions, MonotonicClock)} with a counter for the counter path. */
+    public static WallclockPage wrap(
+            MemorySegment page, ReaderOptions options, MonotonicClock monotonic, CycleCounter counter)
+            throws PageFormatException {
+        if (page.byteSize() < V1_PAGE_SIZE) {
             throw new PageFormatException(
-                    "segment has " + page.byteSize() + " bytes; a wallsync page has " + PAGE_SIZE);
+                    "segment has " + page.byteSize() + " bytes; a wallsync page has at least " + V1_PAGE_SIZE);
         }
-        int magic;
+        int pageSize;
         try {
-            magic = new PageExtension(page).magic();
+            pageSize = checkHeader("segment", page, page.byteSize());
         } catch (IllegalArgumentException e) {
             throw new PageFormatException(e.getMessage());
         }
-        if (magic != MAGIC) {
-            throw new PageFormatException(
-                    String.format("magic is 0x%08x, expected 0x%08x (\"WYNC\"); not a wallsync page", magic, MAGIC));
-        }
-        return start(new WallclockPage(null, null, page, monotonic, options));
+        return start(new WallclockPage(null, null, page.asSlice(0, pageSize), monotonic, options, counter));
     }
 
     private static WallclockPage start(WallclockPage reader) {
@@ -211,7 +348,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
 
     /** The mapped file, or null for a {@link #wrap wrapped} segment. */
     public Path path() {
-        return path;
+        return file;
     }
 
     /** One read as a value: {@link Reading.Valid}, {@link Reading.Stale} or {@link Reading.WriterStuck}. */
@@ -276,6 +413,13 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
 
     /** Wall time in nanoseconds since the epoch; the fast path of {@link #instant()}. */
     public long wallTimeNs() {
+        if (vmclock != null) {
+            // Counter path: no system call; the reference's age is the daemon's heartbeat.
+            long ns = vmclock.epochNanos(counter, staleAfterNs);
+            if (ns != Vmclock.NO_TIME) {
+                return ns;
+            }
+        }
         // The common case without any Reading: small enough for the JIT to inline whole, so a
         // read allocates nothing. Anything else (odd version, stale heartbeat) goes through read().
         if (sharedInfo.readWallclock(SeqlockRetry.ONCE) instanceof WallclockReading.Value v) {
@@ -293,6 +437,55 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
 
     private static long wallNs(WallclockReading.Value v, long nowNs) {
         return v.seconds() * NANOS_PER_SECOND + Integer.toUnsignedLong(v.nanos()) + nowNs;
+    }
+
+    /**
+     * One read on the counter path with its published bounds, or empty when this reader is on the
+     * monotonic path or the structure is not usable now (INITIALIZING, UNRELIABLE, stale reference).
+     *
+     * @throws WallclockUnavailableException if seq_count stays odd past the bounded wait
+     */
+    public java.util.Optional<CounterReading> readCounter() {
+        if (vmclock == null) {
+            return java.util.Optional.empty();
+        }
+        BoundedWait wait = new BoundedWait(maxWriterWaitNs);
+        return switch (vmclock.read(counter, wait)) {
+            case VmclockReading.Value v
+            when v.fields().counterUsable() -> {
+                long ns = v.fields().epochNanosAt(v.counter());
+                long referenceNs = v.fields().epochNanosAt(v.fields().counterValue());
+                if (ns - referenceNs > staleAfterNs) {
+                    yield java.util.Optional.empty();
+                }
+                long hostMax = status().maxErrorNs().orElse(-1);
+                yield java.util.Optional.of(
+                        new CounterReading(ns, v.counter(), v.maxErrorNs(), v.estErrorNs(), hostMax, v.fields()));
+            }
+            case VmclockReading.Value v -> java.util.Optional.empty();
+            case VmclockReading.Failed f ->
+                throw new WallclockUnavailableException(
+                        new Reading.WriterStuck("vmclock seq_count", f.lastSeqCount(), wait.waited()));
+        };
+    }
+
+    /** The vmclock fields as published now (one seqlock read), empty on a page without them. */
+    public java.util.Optional<io.wallsync.core.vmclock.VmclockFields> vmclockFields() {
+        if (extension.layoutVersion() != LAYOUT_VERSION) {
+            return java.util.Optional.empty();
+        }
+        MemorySegment page = extension.segment();
+        if (page.byteSize() < PageExtensionLayout.PAGE_SIZE) {
+            return java.util.Optional.empty();
+        }
+        Vmclock clock = Vmclock.ofPage(page);
+        BoundedWait wait = new BoundedWait(maxWriterWaitNs);
+        return switch (clock.read(() -> 0, wait)) {
+            case VmclockReading.Value v -> java.util.Optional.of(v.fields());
+            case VmclockReading.Failed f ->
+                throw new WallclockUnavailableException(
+                        new Reading.WriterStuck("vmclock seq_count", f.lastSeqCount(), wait.waited()));
+        };
     }
 
     @Override

@@ -73,6 +73,7 @@ public final class Daemon implements AutoCloseable {
         log.accept("serving " + config.domains().size() + " domain(s) in "
                 + pages.directory().map(Object::toString).orElse("memory") + ", period "
                 + Durations.format(config.period()) + ", heartbeat " + Durations.format(config.heartbeat()));
+        log.accept(config.vmclock().describe());
         if (config.metricsPort().isPresent()) {
             http = metrics.serve(config.metricsPort().getAsInt(), log);
             log.accept("metrics on http://127.0.0.1:" + http.port() + "/metrics");

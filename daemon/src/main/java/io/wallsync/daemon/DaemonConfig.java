@@ -22,6 +22,7 @@ import java.util.function.Consumer;
  * @param metricsPort Prometheus on 127.0.0.1:PORT (0 picks one), empty for none
  * @param log one line per event
  * @param liveness told when ready, after every heartbeat and when stopping
+ * @param vmclock how the pages' vmclock structures are published (counter, poll, bounds)
  */
 public record DaemonConfig(
         List<DomainSpec> domains,
@@ -30,7 +31,8 @@ public record DaemonConfig(
         Optional<Optional<String>> control,
         OptionalInt metricsPort,
         Consumer<String> log,
-        Liveness liveness) {
+        Liveness liveness,
+        VmclockOptions vmclock) {
     public DaemonConfig {
         domains = List.copyOf(domains);
         Set<Object> seen = new HashSet<>();
@@ -53,6 +55,7 @@ public record DaemonConfig(
         }
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(liveness, "liveness");
+        Objects.requireNonNull(vmclock, "vmclock");
     }
 
     /**
@@ -81,25 +84,41 @@ public record DaemonConfig(
         }
     }
 
-    /** The domains with these intervals; no control socket, no metrics, no log, no liveness. */
+    /**
+     * The domains with these intervals; no control socket, no metrics, no log, no liveness, and
+     * vmclock structures without a counter (counter_id INVALID).
+     */
     public DaemonConfig(List<DomainSpec> domains, Duration period, Duration heartbeat) {
-        this(domains, period, heartbeat, Optional.empty(), OptionalInt.empty(), line -> {}, Liveness.NONE);
+        this(
+                domains,
+                period,
+                heartbeat,
+                Optional.empty(),
+                OptionalInt.empty(),
+                line -> {},
+                Liveness.NONE,
+                VmclockOptions.noCounter("no counter configured"));
     }
 
     /** With a control socket whose changes are allowed to root and the members of {@code group}. */
     public DaemonConfig withControl(Optional<String> group) {
-        return new DaemonConfig(domains, period, heartbeat, Optional.of(group), metricsPort, log, liveness);
+        return new DaemonConfig(domains, period, heartbeat, Optional.of(group), metricsPort, log, liveness, vmclock);
     }
 
     public DaemonConfig withMetricsPort(int port) {
-        return new DaemonConfig(domains, period, heartbeat, control, OptionalInt.of(port), log, liveness);
+        return new DaemonConfig(domains, period, heartbeat, control, OptionalInt.of(port), log, liveness, vmclock);
     }
 
     public DaemonConfig withLog(Consumer<String> log) {
-        return new DaemonConfig(domains, period, heartbeat, control, metricsPort, log, liveness);
+        return new DaemonConfig(domains, period, heartbeat, control, metricsPort, log, liveness, vmclock);
+    }
+
+    /** With these vmclock options (a calibrated counter, the poll, the bounds). */
+    public DaemonConfig withVmclock(VmclockOptions vmclock) {
+        return new DaemonConfig(domains, period, heartbeat, control, metricsPort, log, liveness, vmclock);
     }
 
     public DaemonConfig withLiveness(Liveness liveness) {
-        return new DaemonConfig(domains, period, heartbeat, control, metricsPort, log, liveness);
+        return new DaemonConfig(domains, period, heartbeat, control, metricsPort, log, liveness, vmclock);
     }
 }

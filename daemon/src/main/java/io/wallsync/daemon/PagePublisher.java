@@ -15,9 +15,11 @@ import io.wallsync.core.page.PushReason;
 import io.wallsync.core.page.TimeOffsetSeconds;
 import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.HostSample;
-import io.wallsync.core.port.LeapIndicator;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.core.vmclock.Vmclock;
+import io.wallsync.core.vmclock.VmclockCalibrator;
+import io.wallsync.core.vmclock.VmclockLayout;
 import io.wallsync.core.xen.Domain;
 import io.wallsync.core.xen.DomainKind;
 import io.wallsync.core.xen.Hypervisor;
@@ -52,8 +54,10 @@ public final class PagePublisher implements AutoCloseable {
     private final PushObserver observer;
     private final Hypervisor hypervisor;
     private final Dom0SyncAgent agent;
+    private final VmclockFeed vmclock;
     private final Map<DomainName, Page> pages = new LinkedHashMap<>();
     private SyncState lastSync;
+    private PageLeapIndicator lastLeap = PageLeapIndicator.NONE;
 
     private static final class Page {
         Domain domain;
@@ -91,8 +95,19 @@ public final class PagePublisher implements AutoCloseable {
             long periodNs,
             long writerPid,
             int heartbeatPeriodMs,
+            VmclockOptions vmclock,
             PushObserver observer) {
-        this(sink, host, monotonic, new Hypervisor(monotonic), true, periodNs, writerPid, heartbeatPeriodMs, observer);
+        this(
+                sink,
+                host,
+                monotonic,
+                new Hypervisor(monotonic),
+                true,
+                periodNs,
+                writerPid,
+                heartbeatPeriodMs,
+                vmclock,
+                observer);
     }
 
     /**
@@ -110,9 +125,19 @@ public final class PagePublisher implements AutoCloseable {
             long periodNs,
             long writerPid,
             int heartbeatPeriodMs,
+            VmclockOptions vmclock,
             PushObserver observer) {
         return new PagePublisher(
-                sink, host, dom0Monotonic, hypervisor, false, periodNs, writerPid, heartbeatPeriodMs, observer);
+                sink,
+                host,
+                dom0Monotonic,
+                hypervisor,
+                false,
+                periodNs,
+                writerPid,
+                heartbeatPeriodMs,
+                vmclock,
+                observer);
     }
 
     private PagePublisher(
@@ -124,6 +149,7 @@ public final class PagePublisher implements AutoCloseable {
             long periodNs,
             long writerPid,
             int heartbeatPeriodMs,
+            VmclockOptions vmclock,
             PushObserver observer) {
         this.sink = sink;
         this.host = host;
@@ -133,6 +159,9 @@ public final class PagePublisher implements AutoCloseable {
         this.heartbeatPeriodMs = heartbeatPeriodMs;
         this.observer = observer;
         this.hypervisor = hypervisor;
+        // A start time in ns never repeats on one host: the first marker differs from every earlier run's.
+        this.vmclock = new VmclockFeed(vmclock, host, host.realtimeNs());
+        this.vmclock.recalibrate();
         hypervisor.buildDomain(DomainKind.CONTROL, 0);
         this.agent = new Dom0SyncAgent(
                 host,
@@ -162,11 +191,12 @@ public final class PagePublisher implements AutoCloseable {
             PageWriter writer = new PageWriter(file.segment());
             // A reused page keeps counting generations: readers holding the old value see a change.
             long generation = file.reused() ? writer.extension().disruptionMarker() + 1 : 1;
-            boolean repaired = writer.initialise(writerPid, heartbeatPeriodMs);
+            boolean repaired = writer.initialise(writerPid, heartbeatPeriodMs, vmclock.counterId());
             Domain domain = hypervisor.buildDomain(DomainKind.PV, spec.timeOffsetSeconds(), file.segment());
             Page page = new Page(domain, file, writer, generation);
             SyncState sync = syncState();
             publishExtension(spec.name(), page, repaired ? PushReason.REPAIR : PushReason.START, sync);
+            publishVmclock(page, sync);
             page.writer.heartbeat(monotonic.nanos());
             file.publish();
             pages.put(spec.name(), page);
@@ -218,7 +248,9 @@ public final class PagePublisher implements AutoCloseable {
         }
         hypervisor.setTimeOffset(page.domain.id(), timeOffsetSeconds);
         page.stepGeneration++;
-        publishExtension(name, page, PushReason.OFFSET_CHANGE, syncState());
+        SyncState sync = syncState();
+        publishExtension(name, page, PushReason.OFFSET_CHANGE, sync);
+        publishVmclock(page, sync);
         return true;
     }
 
@@ -226,15 +258,48 @@ public final class PagePublisher implements AutoCloseable {
     public void clockWasSet() {
         checkPages();
         notifyAgent(true);
+        recalibrate();
+    }
+
+    /**
+     * Looks at the kernel's discipline (what {@code serve} does every {@code --rate-poll}); when
+     * the rate, sync or leap state changed, recalibrates and republishes every vmclock page at once.
+     *
+     * @return true when the pages were republished
+     */
+    public boolean pollDiscipline() {
+        if (!vmclock.disciplineChanged()) {
+            return false;
+        }
+        recalibrate();
+        return true;
+    }
+
+    /** A fresh counter pairing, published in every page's vmclock structure. */
+    private void recalibrate() {
+        vmclock.recalibrate();
+        observer.calibrated(vmclock.result());
+        SyncState sync = syncState();
+        for (Page page : pages.values()) {
+            if (page.unrepaired == null) {
+                publishVmclock(page, sync);
+            }
+        }
+    }
+
+    private void publishVmclock(Page page, SyncState sync) {
+        page.writer.publishVmclock(vmclock.fieldsFor(page.domain.timeOffsetSeconds(), sync));
     }
 
     /**
      * One beat of the push loop: repairs pages damaged by someone else, gives the agent its clock
-     * tick, then writes every page's heartbeat. What {@code serve} does every --heartbeat.
+     * tick, republishes every vmclock structure from a fresh counter pairing, then writes every
+     * page's heartbeat. What {@code serve} does every --heartbeat.
      */
     public void beat() {
         checkPages();
         tick();
+        recalibrate();
         heartbeat();
     }
 
@@ -281,10 +346,10 @@ public final class PagePublisher implements AutoCloseable {
         observer.pushed(name, reason, domainWallclockNs, page.stepGeneration, sync);
     }
 
-    private static PageState stateOf(SyncState sync, Page page, long pushMonotonicNs, PushReason reason) {
+    private PageState stateOf(SyncState sync, Page page, long pushMonotonicNs, PushReason reason) {
         return new PageState(
                 sync.synchronised() ? ClockStatus.SYNCHRONIZED : ClockStatus.FREERUNNING,
-                leapOf(sync.leap()),
+                vmclock.leap(),
                 Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sync.taiOffsetSeconds())),
                 sync.taiOffsetSeconds() != 0,
                 page.stepGeneration,
@@ -295,15 +360,6 @@ public final class PagePublisher implements AutoCloseable {
                 TimeOffsetSeconds.of(page.domain.timeOffsetSeconds()).seconds());
     }
 
-    /** The core's pending leap second in vmclock's leap_indicator vocabulary. */
-    static PageLeapIndicator leapOf(LeapIndicator leap) {
-        return switch (leap) {
-            case NONE -> PageLeapIndicator.NONE;
-            case INSERT -> PageLeapIndicator.PRE_POS;
-            case DELETE -> PageLeapIndicator.PRE_NEG;
-        };
-    }
-
     /**
      * Writes every page's heartbeat and, if the host's sync state changed since the last push,
      * republishes the extensions (same generation: the wall time did not move).
@@ -311,7 +367,9 @@ public final class PagePublisher implements AutoCloseable {
     public void heartbeat() {
         SyncState before = lastSync;
         SyncState sync = syncState();
-        boolean changed = !sync.equals(before);
+        PageLeapIndicator leap = vmclock.observeLeap();
+        boolean changed = !sync.equals(before) || leap != lastLeap;
+        lastLeap = leap;
         long now = monotonic.nanos();
         for (Map.Entry<DomainName, Page> e : pages.entrySet()) {
             Page page = e.getValue();
@@ -372,6 +430,13 @@ public final class PagePublisher implements AutoCloseable {
                 || ext.heartbeatPeriodMs() != heartbeatPeriodMs) {
             return "overwritten: header (layout, size, writer pid or heartbeat period) changed";
         }
+        Vmclock clock = page.writer.vmclock();
+        if (clock.magic() != VmclockLayout.MAGIC
+                || clock.size() != VmclockLayout.REGION_SIZE
+                || clock.version() != VmclockLayout.VERSION
+                || clock.counterId() != vmclock.counterId()) {
+            return "overwritten: vmclock header (magic, size, version or counter_id) changed";
+        }
         if (page.state != null && ext.disruptionMarker() != page.stepGeneration) {
             return "overwritten: step generation changed";
         }
@@ -398,7 +463,7 @@ public final class PagePublisher implements AutoCloseable {
         try {
             fresh = sink.create(name);
             PageWriter writer = new PageWriter(fresh.segment());
-            writer.initialise(writerPid, heartbeatPeriodMs);
+            writer.initialise(writerPid, heartbeatPeriodMs, vmclock.counterId());
             int id = page.domain.id();
             long offset = page.domain.timeOffsetSeconds();
             hypervisor.destroyDomain(id);
@@ -408,7 +473,9 @@ public final class PagePublisher implements AutoCloseable {
             page.file = fresh;
             page.writer = writer;
             page.stepGeneration++;
-            publishExtension(name, page, PushReason.REPAIR, syncState());
+            SyncState sync = syncState();
+            publishExtension(name, page, PushReason.REPAIR, sync);
+            publishVmclock(page, sync);
             writer.heartbeat(monotonic.nanos());
             fresh.publish();
             old.close();
@@ -465,6 +532,16 @@ public final class PagePublisher implements AutoCloseable {
     /** The hypervisor's wallclock W in ns since the epoch (before any domain's offset). */
     public long wallclockNs() {
         return hypervisor.wallclock().toEpochNanos();
+    }
+
+    /** The last vmclock calibration (INITIALIZING, or the published counter relation). */
+    public VmclockCalibrator.Result vmclockCalibration() {
+        return vmclock.result();
+    }
+
+    /** How many counter disruptions the calibration saw. */
+    public long vmclockDisruptions() {
+        return vmclock.disruptions();
     }
 
     /** The agent's counters, for logs and tests. */

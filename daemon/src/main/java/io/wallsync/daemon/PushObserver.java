@@ -29,5 +29,8 @@ public interface PushObserver {
     /** The step watcher saw clock_was_set (once per step, before the pushes it causes). */
     default void stepSeen() {}
 
+    /** The vmclock relation was recalibrated (every beat, step and discipline change). */
+    default void calibrated(io.wallsync.core.vmclock.VmclockCalibrator.Result result) {}
+
     PushObserver NONE = (domain, reason, wallclockNs, generation, sync) -> {};
 }

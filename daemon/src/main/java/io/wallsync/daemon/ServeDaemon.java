@@ -77,6 +77,7 @@ public final class ServeDaemon implements AutoCloseable {
                 config.period().toNanos(),
                 ProcessHandle.current().pid(),
                 (int) config.heartbeat().toMillis(),
+                config.vmclock(),
                 observer);
         this.thread = Thread.ofPlatform().name("wallsync-push").daemon(false).unstarted(this::loop);
     }
@@ -146,7 +147,9 @@ public final class ServeDaemon implements AutoCloseable {
 
     private void loop() {
         long heartbeatNs = config.heartbeat().toNanos();
+        long pollNs = config.vmclock().ratePoll().toNanos();
         long nextHeartbeat = monotonic.nanos();
+        long nextPoll = nextHeartbeat + pollNs;
         boolean ready = false;
         try {
             while (running) {
@@ -165,7 +168,14 @@ public final class ServeDaemon implements AutoCloseable {
                     }
                     nextHeartbeat = now + heartbeatNs;
                 }
-                long waitNs = Math.max(0, nextHeartbeat - monotonic.nanos());
+                if (now - nextPoll >= 0) {
+                    // A new adjtimex frequency or tick, an adjtime slew, a leap state: the pages'
+                    // counter relation is republished within one poll (the latency the bounds cover).
+                    publisher.pollDiscipline();
+                    nextPoll = now + pollNs;
+                }
+                long next = nextHeartbeat - nextPoll < 0 ? nextHeartbeat : nextPoll;
+                long waitNs = Math.max(0, next - monotonic.nanos());
                 Runnable task = queue.poll(waitNs, TimeUnit.NANOSECONDS);
                 if (task != null) {
                     task.run();

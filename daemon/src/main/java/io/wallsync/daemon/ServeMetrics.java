@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *  wallsync_host_clock_synchronised           1 when the pages say SYNCHRONIZED (what readers see)
  *  wallsync_host_clock_max_error_seconds      adjtimex maxerror as published
  *  wallsync_host_clock_est_error_seconds      adjtimex esterror as published
+ *  wallsync_vmclock_calibrated                 1 while the vmclock pages carry a counter relation
+ *  wallsync_vmclock_counter_hz                 the calibrated counter frequency
+ *  wallsync_vmclock_max_error_seconds          time_maxerror_nanosec at the last calibration
+ *  wallsync_vmclock_disruptions_total          disruption marker changes after the first
  * </pre>
  */
 public final class ServeMetrics implements PushObserver {
@@ -33,6 +37,9 @@ public final class ServeMetrics implements PushObserver {
     private final AtomicLong lastPushNs = new AtomicLong(Long.MIN_VALUE);
     private final AtomicReference<SyncState> sync = new AtomicReference<>();
     private final PushObserver next;
+    private final AtomicReference<io.wallsync.core.vmclock.VmclockCalibrator.Result> calibration =
+            new AtomicReference<>();
+    private final Counter disruptions;
 
     public ServeMetrics(MonotonicClock monotonic, PushObserver next) {
         this.monotonic = monotonic;
@@ -79,6 +86,38 @@ public final class ServeMetrics implements PushObserver {
                     }
                 })
                 .register(registry);
+        disruptions = Counter.builder()
+                .name("wallsync_vmclock_disruptions_total")
+                .help("Changes of the vmclock disruption_marker after the first calibration")
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("wallsync_vmclock_calibrated")
+                .help("1 while the pages' vmclock structures carry a calibrated counter relation, else 0")
+                .callback(cb -> {
+                    var r = calibration.get();
+                    if (r != null) {
+                        cb.call(r instanceof io.wallsync.core.vmclock.VmclockCalibrator.Result.Calibrated ? 1 : 0);
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("wallsync_vmclock_counter_hz")
+                .help("The calibrated counter frequency (ticks per second of the host clock)")
+                .callback(cb -> {
+                    if (calibration.get() instanceof io.wallsync.core.vmclock.VmclockCalibrator.Result.Calibrated c) {
+                        cb.call(1e9 / c.nsPerTick());
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("wallsync_vmclock_max_error_seconds")
+                .help("time_maxerror_nanosec of the last calibration: the bound at the reference")
+                .callback(cb -> {
+                    if (calibration.get() instanceof io.wallsync.core.vmclock.VmclockCalibrator.Result.Calibrated c) {
+                        cb.call(c.maxErrorNs() / 1e9);
+                    }
+                })
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("wallsync_host_clock_est_error_seconds")
                 .help("adjtimex esterror as published in the pages")
@@ -89,6 +128,15 @@ public final class ServeMetrics implements PushObserver {
                     }
                 })
                 .register(registry);
+    }
+
+    @Override
+    public void calibrated(io.wallsync.core.vmclock.VmclockCalibrator.Result result) {
+        var before = calibration.getAndSet(result);
+        if (before != null && before.disruptionMarker() != result.disruptionMarker()) {
+            disruptions.inc();
+        }
+        next.calibrated(result);
     }
 
     @Override

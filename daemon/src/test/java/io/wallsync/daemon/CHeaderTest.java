@@ -62,6 +62,7 @@ class CHeaderTest {
                         660_000_000_000L,
                         1,
                         60_000,
+                        VmclockOptions.noCounter("test"),
                         PushObserver.NONE)) {
             publisher.addDomain(DomainSpec.parse("host"));
             CBuild.Result r = CBuild.run(bin, dir.resolve("host.page").toString(), "200000");

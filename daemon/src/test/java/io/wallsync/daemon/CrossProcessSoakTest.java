@@ -33,7 +33,8 @@ class CrossProcessSoakTest {
         Path dir = tmp.resolve("pages");
         try (PageFile file = PageFile.openForWriting(dir, new DomainName("soak"))) {
             PageWriter writer = new PageWriter(file.segment());
-            writer.initialise(ProcessHandle.current().pid(), 1000);
+            writer.initialise(
+                    ProcessHandle.current().pid(), 1000, io.wallsync.core.vmclock.VmclockLayout.COUNTER_INVALID);
             writer.publishWallclock(SoakReaderMain.BASE_NS / 1_000_000_000L, 0);
             file.publish();
             AtomicBoolean stop = new AtomicBoolean();

@@ -169,7 +169,7 @@ class DaemonTest {
             // The other domain never went stale, the loop lives on.
             assertThat(dbAlwaysValid).isTrue();
             assertThat(daemon.loop().failure()).isEmpty();
-            // The recreated page: a regular 4096-byte file with W + offset, reason REPAIR, new generation.
+            // The recreated page: a regular 8192-byte file with W + offset, reason REPAIR, new generation.
             assertThat(Files.size(web)).isEqualTo(PageExtensionLayout.PAGE_SIZE);
             try (WallclockPage repaired = WallclockPage.open(web)) {
                 assertThat(repaired.status().lastPushReason()).isEqualTo(PushReason.REPAIR);

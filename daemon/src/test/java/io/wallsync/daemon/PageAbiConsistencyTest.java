@@ -112,13 +112,12 @@ class PageAbiConsistencyTest {
         assertThat(macros).containsExactlyEntriesOf(fromJava);
         assertThat(header).contains("#define WALLSYNC_EXTENSION_SIZE " + PageExtensionLayout.EXTENSION_SIZE + "\n");
         assertThat(header).contains("#define WALLSYNC_MAGIC 0x" + Integer.toHexString(PageExtensionLayout.MAGIC) + "u");
-        // PageExtensionLayout describes bytes 0..4095 as the 4096-byte page v1 (layout 1); the header
-        // names those WALLSYNC_PAGE_V1_SIZE / WALLSYNC_LAYOUT_VERSION_V1 next to page v2's 8192 / 2.
-        assertThat(header).contains("#define WALLSYNC_PAGE_V1_SIZE " + PageExtensionLayout.PAGE_SIZE + "\n");
-        assertThat(header).contains("#define WALLSYNC_LAYOUT_VERSION_V1 " + PageExtensionLayout.LAYOUT_VERSION + "\n");
-        assertThat(header).contains("#define WALLSYNC_PAGE_SIZE " + 2 * PageExtensionLayout.PAGE_SIZE + "\n");
+        // Page v1 (layout 1) is the first 4096 bytes; page v2 (layout 2) is 8192 with the vmclock at 4096.
+        assertThat(header).contains("#define WALLSYNC_PAGE_V1_SIZE " + PageExtensionLayout.V1_PAGE_SIZE + "\n");
         assertThat(header)
-                .contains("#define WALLSYNC_LAYOUT_VERSION " + (PageExtensionLayout.LAYOUT_VERSION + 1) + "\n");
+                .contains("#define WALLSYNC_LAYOUT_VERSION_V1 " + PageExtensionLayout.V1_LAYOUT_VERSION + "\n");
+        assertThat(header).contains("#define WALLSYNC_PAGE_SIZE " + PageExtensionLayout.PAGE_SIZE + "\n");
+        assertThat(header).contains("#define WALLSYNC_LAYOUT_VERSION " + PageExtensionLayout.LAYOUT_VERSION + "\n");
     }
 
     @Test
@@ -160,7 +159,7 @@ class PageAbiConsistencyTest {
         }
         assertThat(c.get("signed time_offset_sec")).as("time_offset_sec is s32").isEqualTo("1 0");
         // A page v2: the 4096 bytes PageExtensionLayout describes, then the 4096-byte vmclock region.
-        assertThat(c.get("wallsync_page sizeof")).isEqualTo("0 " + 2 * PageExtensionLayout.PAGE_SIZE);
+        assertThat(c.get("wallsync_page sizeof")).isEqualTo("0 " + PageExtensionLayout.PAGE_SIZE);
     }
 
     @Test

@@ -22,7 +22,14 @@ class PageAccuracyTest {
         try (LinuxHostClock host = new LinuxHostClock();
                 LinuxClocks clocks = new LinuxClocks();
                 PagePublisher publisher = new PagePublisher(
-                        FilePageSink.lock(dir), host, monotonic, 660_000_000_000L, 1, 1000, PushObserver.NONE)) {
+                        FilePageSink.lock(dir),
+                        host,
+                        monotonic,
+                        660_000_000_000L,
+                        1,
+                        1000,
+                        VmclockOptions.noCounter("test"),
+                        PushObserver.NONE)) {
             publisher.addDomain(DomainSpec.parse("host"));
             try (WallclockPage page = WallclockPage.open(dir.resolve("host.page"))) {
                 long worstNs = 0;

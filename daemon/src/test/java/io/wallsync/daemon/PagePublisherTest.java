@@ -51,6 +51,7 @@ class PagePublisherTest {
                 PERIOD_NS,
                 4242,
                 1000,
+                VmclockOptions.noCounter("test"),
                 (domain, reason, wallclockNs, generation, sync) ->
                         pushes.add(domain + " " + reason.label() + " " + wallclockNs + " " + generation));
     }

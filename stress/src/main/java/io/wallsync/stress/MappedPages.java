@@ -38,7 +38,10 @@ final class MappedPages {
                 MemorySegment pool = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, Arena.global());
                 for (int i = 0; i < PAGES; i++) {
                     new PageWriter(slice(pool, i))
-                            .initialise(ProcessHandle.current().pid(), 1000);
+                            .initialise(
+                                    ProcessHandle.current().pid(),
+                                    1000,
+                                    io.wallsync.core.vmclock.VmclockLayout.COUNTER_INVALID);
                 }
                 return pool;
             }

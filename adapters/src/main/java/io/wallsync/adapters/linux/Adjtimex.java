@@ -1,6 +1,7 @@
 package io.wallsync.adapters.linux;
 
 import io.wallsync.core.time.ClockState;
+import io.wallsync.core.time.Discipline;
 import io.wallsync.core.time.TimexResult;
 import io.wallsync.core.time.TimexValues;
 import java.lang.foreign.Arena;
@@ -41,11 +42,13 @@ public final class Adjtimex implements AutoCloseable {
     static final long TOLERANCE_OFFSET = 64;
     static final long TIME_SEC_OFFSET = 72;
     static final long TIME_FRAC_OFFSET = 80;
+    static final long TICK_OFFSET = 88;
     static final long TAI_OFFSET = 160;
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment timex = arena.allocate(Libc.TIMEX_SIZE, 8);
     private final MemorySegment captureState = Libc.captureState(arena);
+    private final MemorySegment oldDelta = arena.allocate(16, 8);
 
     /** One read of the kernel's NTP state, in the core's adjtimex vocabulary. */
     public TimexResult.Done read() {
@@ -76,6 +79,35 @@ public final class Adjtimex implements AutoCloseable {
                         timex.get(ValueLayout.JAVA_LONG, TIME_SEC_OFFSET),
                         timex.get(ValueLayout.JAVA_LONG, TIME_FRAC_OFFSET),
                         timex.get(ValueLayout.JAVA_INT, TAI_OFFSET)));
+    }
+
+    /**
+     * The kernel's rate discipline: adjtimex(modes = 0) (tick, freq, offset, status, constant) and
+     * what adjtime(2) still has to slew. The latter is asked with {@code adjtime(NULL, &old)}, which
+     * glibc turns into adjtimex(ADJ_OFFSET_SS_READ): read-only (kernel/time/timekeeping.c
+     * timekeeping_validate_timex requires CAP_SYS_TIME only without ADJ_OFFSET_READONLY, and
+     * __do_adjtimex leaves time_adjust alone with it), so it changes nothing.
+     */
+    public Discipline discipline() {
+        TimexResult.Done done = read();
+        long tick = timex.get(ValueLayout.JAVA_LONG, TICK_OFFSET);
+        TimexValues v = done.values();
+        return new Discipline(done.state(), v.status(), tick, v.freq(), v.offset(), v.constant(), singleshotUs());
+    }
+
+    private long singleshotUs() {
+        oldDelta.fill((byte) 0);
+        int rc;
+        try {
+            rc = (int) Libc.ADJTIME.invokeExact(captureState, MemorySegment.NULL, oldDelta);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        if (rc == -1) {
+            throw new LinuxCallFailed("adjtime(NULL, &olddelta)", Libc.errno(captureState));
+        }
+        // struct timeval {tv_sec, tv_usec}: glibc normalises a negative delta to tv_sec < 0, 0 <= tv_usec.
+        return oldDelta.get(ValueLayout.JAVA_LONG, 0) * 1_000_000L + oldDelta.get(ValueLayout.JAVA_LONG, 8);
     }
 
     @Override

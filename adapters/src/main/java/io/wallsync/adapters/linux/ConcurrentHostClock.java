@@ -3,6 +3,7 @@ package io.wallsync.adapters.linux;
 import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.core.time.Discipline;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,6 +40,13 @@ public final class ConcurrentHostClock implements HostClock, AutoCloseable {
     public SyncState syncState() {
         synchronized (adjtimex) {
             return adjtimex.read().syncState();
+        }
+    }
+
+    @Override
+    public Discipline discipline() {
+        synchronized (adjtimex) {
+            return adjtimex.discipline();
         }
     }
 

@@ -65,6 +65,7 @@ final class Libc {
 
     static final MethodHandle CLOCK_GETTIME;
     static final MethodHandle ADJTIMEX;
+    static final MethodHandle ADJTIME;
     static final MethodHandle TIMERFD_CREATE;
     static final MethodHandle TIMERFD_SETTIME;
     static final MethodHandle READ;
@@ -79,6 +80,9 @@ final class Libc {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
                 Linker.Option.critical(false));
         ADJTIMEX = bindWithErrno("adjtimex", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        // adjtime(delta, olddelta), only ever called with delta = NULL: a query (see Adjtimex.singleshotUs).
+        ADJTIME = bindWithErrno(
+                "adjtime", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
         TIMERFD_CREATE = bindWithErrno(
                 "timerfd_create",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));

@@ -4,6 +4,7 @@ import io.wallsync.core.port.HostClock;
 import io.wallsync.core.port.HostSample;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.port.SyncState;
+import io.wallsync.core.time.Discipline;
 import io.wallsync.core.time.TimexResult;
 
 /**
@@ -33,6 +34,11 @@ public final class LinuxHostClock implements HostClock, MonotonicClock, AutoClos
     @Override
     public SyncState syncState() {
         return adjtimex.read().syncState();
+    }
+
+    @Override
+    public Discipline discipline() {
+        return adjtimex.discipline();
     }
 
     /** The raw adjtimex reading (state and STA_* bits) for logs and metrics. */

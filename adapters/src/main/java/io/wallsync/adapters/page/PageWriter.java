@@ -1,13 +1,16 @@
 package io.wallsync.adapters.page;
 
 import io.wallsync.core.page.PageExtension;
+import io.wallsync.core.vmclock.Vmclock;
+import io.wallsync.core.vmclock.VmclockFields;
 import io.wallsync.core.xen.SharedInfo;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The single writer of one page: the Xen wallclock through the core's {@link SharedInfo} codec and
- * the wallsync extension through the core's {@link PageExtension} codec (one seqlock writer each,
- * shared with the simulator and the tests). Not thread-safe: one daemon thread owns all writes to a
+ * The single writer of one page v2: the Xen wallclock through the core's {@link SharedInfo} codec,
+ * the wallsync extension through the core's {@link PageExtension} codec and the vmclock page at
+ * byte 4096 through the core's {@link Vmclock} codec (one seqlock writer each, shared with the
+ * simulator and the tests). Not thread-safe: one daemon thread owns all writes to a
  * page, as one hypervisor CPU owns an update of wc_*.
  *
  * <p>Order of a push: wc_* first, then the extension. A reader that sees a new step generation and
@@ -16,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 public final class PageWriter {
     private final SharedInfo sharedInfo;
     private final PageExtension extension;
+    private final Vmclock vmclock;
 
     /**
      * @throws IllegalArgumentException if the segment is shorter than a page or not 8-byte aligned
@@ -23,18 +27,21 @@ public final class PageWriter {
     public PageWriter(MemorySegment page) {
         this.extension = new PageExtension(page);
         this.sharedInfo = new SharedInfo(page);
+        this.vmclock = Vmclock.ofPage(page);
     }
 
     /**
-     * Writes the constant header (magic, layout version, size, writer pid, heartbeat period) and,
-     * if a killed writer left either seqlock odd, closes it by advancing it to the next even value
+     * Writes the constant headers (extension: magic, layout version, size, writer pid, heartbeat
+     * period; vmclock: magic, size, version, counter id, time type) and, if a killed writer left a
+     * seqlock odd, closes it by advancing it to the next even value
      * (a reader that spun on the odd value then sees a changed version and retries). Call before
      * the first push.
      *
      * @return true when a seqlock had been left odd (the page needed repair)
      */
-    public boolean initialise(long writerPid, int heartbeatPeriodMs) {
+    public boolean initialise(long writerPid, int heartbeatPeriodMs, int counterId) {
         boolean repaired = sharedInfo.repairWallclockSeqlock();
+        repaired |= vmclock.initialise(counterId);
         return extension.initialise(writerPid, heartbeatPeriodMs) | repaired;
     }
 
@@ -55,6 +62,16 @@ public final class PageWriter {
     /** The extension view of this page (bytes 3136..3231). */
     public PageExtension extension() {
         return extension;
+    }
+
+    /** The vmclock view of this page (bytes 4096..4207). */
+    public Vmclock vmclock() {
+        return vmclock;
+    }
+
+    /** Publishes the vmclock page under its seq_count. */
+    public void publishVmclock(VmclockFields fields) {
+        vmclock.publish(fields);
     }
 
     /** Publishes the extension under its own seqlock (vmclock seq_count). */

@@ -23,7 +23,7 @@ class PageFileTest {
             // Written under a temporary name: readers cannot open a half-initialised page.
             assertThat(dir.resolve("web.page")).doesNotExist();
             page.publish();
-            assertThat(dir.resolve("web.page")).isRegularFile().hasSize(4096);
+            assertThat(dir.resolve("web.page")).isRegularFile().hasSize(8192);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("web.page"))))
                     .isEqualTo("rw-r--r--");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))

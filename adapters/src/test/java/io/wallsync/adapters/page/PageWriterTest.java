@@ -47,7 +47,8 @@ class PageWriterTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = page(arena);
             PageWriter w = new PageWriter(seg);
-            assertThat(w.initialise(4242, 1000)).isFalse();
+            assertThat(w.initialise(4242, 1000, io.wallsync.core.vmclock.VmclockLayout.COUNTER_INVALID))
+                    .isFalse();
             w.publishState(new PageState(
                     ClockStatus.SYNCHRONIZED,
                     PageLeapIndicator.PRE_POS,
@@ -63,7 +64,7 @@ class PageWriterTest {
             // "WYNC" in file byte order.
             assertThat(new String(seg.asSlice(MAGIC_OFFSET, 4).toArray(ValueLayout.JAVA_BYTE)))
                     .isEqualTo("WYNC");
-            assertThat(seg.get(ValueLayout.JAVA_SHORT, LAYOUT_VERSION_OFFSET)).isEqualTo((short) 1);
+            assertThat(seg.get(ValueLayout.JAVA_SHORT, LAYOUT_VERSION_OFFSET)).isEqualTo((short) 2);
             assertThat(seg.get(ValueLayout.JAVA_SHORT, EXTENSION_SIZE_OFFSET)).isEqualTo((short) 96);
             assertThat(seg.get(U32, SEQ_COUNT_OFFSET)).isEqualTo(2);
             assertThat(seg.get(ValueLayout.JAVA_BYTE, CLOCK_STATUS_OFFSET)).isEqualTo((byte) 2);
@@ -110,7 +111,8 @@ class PageWriterTest {
             MemorySegment seg = page(arena);
             seg.set(U32, SharedInfoLayout.WC_VERSION_OFFSET, 7);
             seg.set(U32, SEQ_COUNT_OFFSET, 3);
-            assertThat(new PageWriter(seg).initialise(1, 1000)).isTrue();
+            assertThat(new PageWriter(seg).initialise(1, 1000, io.wallsync.core.vmclock.VmclockLayout.COUNTER_INVALID))
+                    .isTrue();
             // 7 -> 8 and 3 -> 4: even, and different from what a spinning reader saw.
             assertThat(seg.get(U32, SharedInfoLayout.WC_VERSION_OFFSET)).isEqualTo(8);
             assertThat(seg.get(U32, SEQ_COUNT_OFFSET)).isEqualTo(4);

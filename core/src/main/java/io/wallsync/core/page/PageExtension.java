@@ -19,9 +19,8 @@ import java.nio.ByteOrder;
  * include/uapi/linux/vmclock-abi.h), and the heartbeat outside both seqlocks.
  *
  * <p>Wraps the whole page segment (offsets are page offsets); it must be at least {@value
- * PageExtensionLayout#PAGE_SIZE} bytes and 8-byte aligned (atomic accesses). A later structure
- * (the vmclock page at byte 4096 of a page v2) gets its own descriptor and flyweight beside this
- * one.
+ * PageExtensionLayout#V1_PAGE_SIZE} bytes and 8-byte aligned (atomic accesses). The vmclock page
+ * at byte 4096 of a page v2 has its own flyweight, {@link io.wallsync.core.vmclock.Vmclock}.
  */
 public final class PageExtension {
     private static final VarHandle U8 = ValueLayout.JAVA_BYTE.varHandle();
@@ -39,7 +38,7 @@ public final class PageExtension {
      * @throws IllegalArgumentException if shorter than a page or not 8-byte aligned
      */
     public PageExtension(MemorySegment page) {
-        Segments.requireAtomicAccess(page, PAGE_SIZE, "page");
+        Segments.requireAtomicAccess(page, V1_PAGE_SIZE, "page");
         this.page = page;
     }
 

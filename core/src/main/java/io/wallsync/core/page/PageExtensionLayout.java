@@ -5,9 +5,11 @@ import io.wallsync.core.xen.SharedInfoLayout;
 import java.util.List;
 
 /**
- * Descriptor of the wallsync page: one 4096-byte file per domain, bytes 0..3135 exactly the Xen
- * x86_64 {@code struct shared_info} ({@link SharedInfoLayout}), followed by a versioned wallsync
- * extension. All fields little-endian; each offset is the previous one plus the previous size.
+ * Descriptor of the wallsync page: one 8192-byte file per domain (page v2, layout version 2). Bytes
+ * 0..3135 are exactly the Xen x86_64 {@code struct shared_info} ({@link SharedInfoLayout}),
+ * followed by a versioned wallsync extension; bytes 4096..8191 hold a Linux {@code struct
+ * vmclock_abi} ({@link io.wallsync.core.vmclock.VmclockLayout}). A layout version 1 page (an older
+ * daemon) is the first 4096 bytes alone, field for field the same. All fields little-endian; each offset is the previous one plus the previous size.
  * This class is the ABI: the flyweight {@link PageExtension} (used by the daemon's writer, the Java
  * reader, the simulator and the jcstress tests) is the only code that touches these bytes, and a
  * test keeps {@code docs/page-abi.md} and {@code include/wallsync.h} equal to {@link #FIELDS}.
@@ -24,7 +26,7 @@ import java.util.List;
  *  3088    48    arch_shared_info        zero
  *  ---- wallsync extension ------------------------------------------------------------------
  *  3136    u32   magic                   0x434e5957, the bytes "WYNC"
- *  3140    u16   layout_version          1
+ *  3140    u16   layout_version          2 (1: a 4096-byte page without the vmclock page)
  *  3142    u16   extension_size          96: bytes from 3136 that this version defines
  *  3144    u32   seq_count               extension seqlock (vmclock seq_count): odd while the
  *                                        daemon writes 3148..3199
@@ -49,7 +51,9 @@ import java.util.List;
  *  3208    u32   heartbeat_period_ms     how often the daemon writes the heartbeat
  *  3212    u32   writer_pid              process id of the daemon that owns the page
  *  3216    u64[2] reserved               zero (ends the 96 bytes of extension_size)
- *  3232    864   unused                  zero, up to the end of the 4096-byte page
+ *  3232    864   unused                  zero, up to the end of the first 4096 bytes
+ *  ---- page v2 ----------------------------------------------------------------------------
+ *  4096    4096  struct vmclock_abi      Linux vmclock page ({@link io.wallsync.core.vmclock.VmclockLayout})
  * </pre>
  *
  * <p>Reader protocol for the extension is the one of vmclock (Linux
@@ -59,8 +63,11 @@ import java.util.List;
  * killed in the middle of an update.
  */
 public final class PageExtensionLayout {
-    /** Size of a page file: one x86 page, the unit readers map. */
-    public static final int PAGE_SIZE = 4096;
+    /** Size of a page v2 file: two x86 pages, the Xen/wallsync one and the vmclock one. */
+    public static final int PAGE_SIZE = 8192;
+
+    /** Size of a layout version 1 page (and of the first page of a v2 file): one x86 page. */
+    public static final int V1_PAGE_SIZE = 4096;
 
     /** First byte after Xen's shared_info; the extension starts here. */
     public static final int EXTENSION_OFFSET = SharedInfoLayout.SIZE;
@@ -108,7 +115,20 @@ public final class PageExtensionLayout {
     /** "WYNC" read as a little-endian u32: 'W' 0x57, 'Y' 0x59, 'N' 0x4e, 'C' 0x43. */
     public static final int MAGIC = 0x434e5957;
 
-    public static final int LAYOUT_VERSION = 1;
+    /** The layout this version writes: 2, an 8192-byte page with the vmclock page at 4096. */
+    public static final int LAYOUT_VERSION = 2;
+
+    /** The layout of a 4096-byte page without the vmclock page, which readers still accept. */
+    public static final int V1_LAYOUT_VERSION = 1;
+
+    /** The page size a layout version defines, or -1 for a version this code does not know. */
+    public static int pageSizeOf(int layoutVersion) {
+        return switch (layoutVersion) {
+            case V1_LAYOUT_VERSION -> V1_PAGE_SIZE;
+            case LAYOUT_VERSION -> PAGE_SIZE;
+            default -> -1;
+        };
+    }
 
     /** vmclock VMCLOCK_FLAG_TAI_OFFSET_VALID. */
     public static final long FLAG_TAI_OFFSET_VALID = 1L << 0;

@@ -1,5 +1,7 @@
 package io.wallsync.core.port;
 
+import io.wallsync.core.time.Discipline;
+
 /**
  * What a dom0 sync agent needs from its host: the wall clock and how far to trust it. The core's
  * {@code io.wallsync.core.time.Timekeeper} implements it over a simulated clocksource; the Linux
@@ -19,4 +21,14 @@ public interface HostClock {
 
     /** Synchronisation state, error bounds, TAI offset and pending leap second. */
     SyncState syncState();
+
+    /**
+     * The kernel's rate discipline now: what a counter calibration against this clock depends on
+     * (adjtimex tick, frequency, PLL state; the adjtime slew) and its leap state. The default is a
+     * host whose rate never changes (a test's fixed clock): nominal tick and frequency, with the
+     * state and the STA_UNSYNC / STA_INS / STA_DEL bits that {@link #syncState()} implies.
+     */
+    default Discipline discipline() {
+        return Discipline.nominalWith(syncState());
+    }
 }

@@ -227,6 +227,20 @@ public final class Timekeeper implements HostClock {
         return tickCount;
     }
 
+    /**
+     * The discipline as {@link Discipline} sees a kernel: this model slews a pending phase offset at
+     * a fixed 500 ppm (see {@link ScaledAdjust}), which is exactly adjtime's slew, so the pending
+     * offset is reported as {@code singleshotUs} (rounded away from zero) and the PLL offset as 0.
+     * The tick is not modelled: nominal.
+     */
+    @Override
+    public Discipline discipline() {
+        long pendingNs = pendingOffsetNs();
+        long pendingUs = pendingNs == 0 ? 0 : Long.signum(pendingNs) * ((Math.abs(pendingNs) + 999) / 1000);
+        return new Discipline(
+                clockState(), ntp.status(), 10_000, ntp.frequencyScaledPpm(), 0, ntp.timeConstant(), pendingUs);
+    }
+
     @Override
     public SyncState syncState() {
         int status = ntp.status();

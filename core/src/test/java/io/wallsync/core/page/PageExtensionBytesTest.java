@@ -44,7 +44,7 @@ class PageExtensionBytesTest {
                 PushReason.STEP.code(), // 2
                 Integer.MIN_VALUE)); // -2^31 = 0x80000000
         ext.heartbeatMonotonicNs(0x0A0B0C0D0E0F1011L);
-        assertThat(Bytes.hex(seg, 3136, 8)).isEqualTo("57 59 4e 43 01 00 60 00"); // "WYNC", 1, 96
+        assertThat(Bytes.hex(seg, 3136, 8)).isEqualTo("57 59 4e 43 02 00 60 00"); // "WYNC", layout 2, 96
         assertThat(Bytes.hex(seg, 3144, 8)).isEqualTo("02 00 00 00 02 01 25 00"); // seq 2, status, leap, tai
         assertThat(Bytes.hex(seg, 3152, 8)).isEqualTo("08 07 06 05 04 03 02 01"); // disruption_marker
         assertThat(Bytes.hex(seg, 3160, 8)).isEqualTo("21 00 00 00 00 00 00 00"); // flags 0x21

@@ -13,6 +13,7 @@ import io.wallsync.daemon.DomainSpec;
 import io.wallsync.daemon.MemoryPageSink;
 import io.wallsync.daemon.PagePublisher;
 import io.wallsync.daemon.PushObserver;
+import io.wallsync.daemon.VmclockOptions;
 import io.wallsync.sim.scenario.GuestGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +53,7 @@ final class ServePlatform implements Platform {
                 pushPeriodNs,
                 0,
                 (int) (HEARTBEAT_NS / 1_000_000),
+                VmclockOptions.noCounter("the simulated hypervisor has no counter yet"),
                 PushObserver.NONE);
         this.work = new XenWork(hypervisor);
         work.account();

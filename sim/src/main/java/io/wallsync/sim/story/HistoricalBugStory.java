@@ -21,6 +21,7 @@ import io.wallsync.daemon.DomainSpec;
 import io.wallsync.daemon.MemoryPageSink;
 import io.wallsync.daemon.PagePublisher;
 import io.wallsync.daemon.PushObserver;
+import io.wallsync.daemon.VmclockOptions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -140,6 +141,7 @@ public final class HistoricalBugStory {
                     Dom0SyncAgent.DEFAULT_PERIOD_NS,
                     0,
                     (int) (config.tickNs() / 1_000_000),
+                    VmclockOptions.noCounter("the story's guests read wc_* only"),
                     observer);
             long[] seenSettimes = {0};
             Runnable record = () -> {
