@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wallsync.core.abi.AbiField;
 import io.wallsync.core.page.PageExtensionLayout;
+import io.wallsync.core.vmclock.VmclockLayout;
 import io.wallsync.core.xen.SharedInfoLayout;
 import io.wallsync.core.xen.VcpuTimeInfoLayout;
 import java.nio.file.Files;
@@ -25,13 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * and asks gcc for offsetof()/sizeof() of the C structs (tests/c/wallsync_layout.c).
  *
  * <p>Bytes 0..4095 are compared with the Java descriptors. The vmclock part of a page v2 (bytes
- * 4096.., rows and macros named {@code vmclock_<field>}) is compared with Linux's struct
- * vmclock_abi as gcc lays out the copy in tests/c/upstream_abi.h; the Java VmclockLayout joins
- * that comparison when it exists.
+ * 4096.., rows and macros named {@code vmclock_<field>}) is compared with the Java VmclockLayout and
+ * with Linux's struct vmclock_abi as gcc lays out the copy in tests/c/upstream_abi.h.
  */
 class PageAbiConsistencyTest {
     /** Where struct vmclock_abi starts in a page v2 (WALLSYNC_VMCLOCK_START). */
-    private static final int VMCLOCK_START = 4096;
+    private static final int VMCLOCK_START = VmclockLayout.PAGE_OFFSET;
 
     private static final Pattern TABLE_ROW = Pattern.compile("(?m)^ \\*  (\\d+)\\s+(\\S+)\\s+(\\w+)");
     private static final Pattern DOC_ROW = Pattern.compile("(?m)^\\| (\\d+) \\| ([^|]+?) \\| `(\\w+)` \\|");
@@ -172,13 +172,18 @@ class PageAbiConsistencyTest {
                 linux.put(k.substring("vmclock_abi ".length()), v);
             }
         });
-        assertThat(linux).hasSize(23);
-        assertThat(c.get("vmclock_abi sizeof")).isEqualTo("0 112");
-        assertThat(c.get("wallsync_vmclock sizeof")).isEqualTo("0 112");
+        assertThat(linux).hasSize(VmclockLayout.FIELDS.size());
+        assertThat(c.get("vmclock_abi sizeof")).isEqualTo("0 " + VmclockLayout.SIZE);
+        assertThat(c.get("wallsync_vmclock sizeof")).isEqualTo("0 " + VmclockLayout.SIZE);
 
         String header = Files.readString(CBuild.ROOT.resolve("include/wallsync.h"));
         String doc = Files.readString(CBuild.ROOT.resolve("docs/page-abi.md"));
         List<String> headerRows = rows(TABLE_ROW, header).get(1);
+        assertThat(headerRows)
+                .as("include/wallsync.h vmclock table against VmclockLayout.FIELDS")
+                .containsExactlyElementsOf(VmclockLayout.FIELDS.stream()
+                        .map(PageAbiConsistencyTest::row)
+                        .toList());
         assertThat(rows(DOC_ROW, doc).get(1))
                 .as("docs/page-abi.md page v2 table")
                 .isEqualTo(headerRows);
@@ -210,7 +215,34 @@ class PageAbiConsistencyTest {
         Map<String, Integer> expected = new LinkedHashMap<>();
         linux.forEach((name, v) -> expected.put(name, VMCLOCK_START + Integer.parseInt(v.split(" ")[0])));
         assertThat(macros).containsExactlyEntriesOf(expected);
-        assertThat(header).contains("#define WALLSYNC_VMCLOCK_START " + VMCLOCK_START + "\n");
+        Map<String, Integer> fromJava = new LinkedHashMap<>();
+        VmclockLayout.FIELDS.forEach(f -> fromJava.put(f.name(), f.offset()));
+        assertThat(macros).containsExactlyEntriesOf(fromJava);
+        assertThat(header).contains("#define WALLSYNC_VMCLOCK_START " + VmclockLayout.PAGE_OFFSET + "\n");
+        assertThat(header).contains("#define WALLSYNC_VMCLOCK_ABI_SIZE " + VmclockLayout.SIZE + "\n");
+        assertThat(header).contains("#define WALLSYNC_VMCLOCK_REGION_SIZE " + VmclockLayout.REGION_SIZE + "\n");
+        assertThat(header)
+                .contains("#define WALLSYNC_VMCLOCK_MAGIC 0x" + Integer.toHexString(VmclockLayout.MAGIC) + "u");
+        assertThat(header).contains("#define WALLSYNC_VMCLOCK_VERSION " + VmclockLayout.VERSION + "\n");
+        assertThat(header).contains("#define WALLSYNC_VMCLOCK_COUNTER_X86_TSC " + VmclockLayout.COUNTER_X86_TSC + "\n");
+        assertThat(header)
+                .contains("#define WALLSYNC_VMCLOCK_COUNTER_INVALID 0x"
+                        + Integer.toHexString(VmclockLayout.COUNTER_INVALID) + "\n");
+        assertThat(header).contains("#define WALLSYNC_VMCLOCK_TIME_UTC " + VmclockLayout.TIME_UTC + "\n");
+        // Every flag bit: the Java constant against the header's macro of the same name.
+        Map<String, Long> javaFlags = new LinkedHashMap<>();
+        for (java.lang.reflect.Field f : VmclockLayout.class.getFields()) {
+            if (f.getName().startsWith("FLAG_")) {
+                javaFlags.put(f.getName(), f.getLong(null));
+            }
+        }
+        Matcher flag = Pattern.compile("#define WALLSYNC_VMCLOCK_(FLAG_\\w+) \\(1ull << (\\d+)\\)")
+                .matcher(header);
+        Map<String, Long> cFlags = new LinkedHashMap<>();
+        while (flag.find()) {
+            cFlags.put(flag.group(1), 1L << Integer.parseInt(flag.group(2)));
+        }
+        assertThat(cFlags).hasSize(10).containsExactlyInAnyOrderEntriesOf(javaFlags);
     }
 
     /** Bytes of a kernel-spelled type: u8 s16 u32 u64, or an array such as u8[2]. */
