@@ -28,8 +28,9 @@ public final class VmclockSeqlockTest {
     private VmclockSeqlockTest() {}
 
     /**
-     * The state of both tests: a fresh page holding write k, and the writer's k+1 and k+2 (each
-     * test declares the actor: jcstress takes actors from the test class only, not its superclass).
+     * The state of both tests and of the control: a fresh page holding write k, and the writer's
+     * k+1 and k+2 (each test declares the actor: jcstress takes actors from the test class only,
+     * not from its superclass).
      */
     abstract static class Writes {
         final long k = TRIAL.getAndAdd(3);

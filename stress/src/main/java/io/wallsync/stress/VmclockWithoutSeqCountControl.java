@@ -6,7 +6,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.wallsync.core.vmclock.Vmclock;
 import io.wallsync.core.vmclock.VmclockFields;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -14,11 +13,10 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * Control for {@link VmclockSeqlockTest}: the same writes and the same check, but the writer
- * stores the fields and the reader loads them without seq_count (the flyweight's single-field
- * accessors, which carry no ordering). It does tear (r1 = 0), which shows that the seqlock
- * tests could fail and that their 0 torn reads come from seq_count. Expected to tear:
- * ACCEPTABLE_INTERESTING.
+ * Control for {@link VmclockSeqlockTest}: the same writer and the same check, but a reader that
+ * ignores seq_count ({@link Vmclock#fields()}: sixteen single-field loads, no ordering). It does
+ * tear (r1 = 0), which shows that the seqlock tests could fail and that their 0 torn reads come
+ * from seq_count. Expected to tear: ACCEPTABLE_INTERESTING.
  *
  * <p>r2 applies the fast path's check to the same loads (the time at the reader's counter,
  * {@link VmclockFields#epochNanosAt}, must be E(j) of one write): it shows that check catches
@@ -31,40 +29,10 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(id = "0, 1", expect = ACCEPTABLE_INTERESTING, desc = "torn in fields the time does not use")
 @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "one whole write whose time is not E(j): VmclockWrites is wrong")
 @State
-public class VmclockWithoutSeqCountControl {
-    private static final AtomicLong TRIAL = new AtomicLong(1);
-
-    private final long k = TRIAL.getAndAdd(3);
-    private final Vmclock clock = Vmclock.ofPage(MappedPages.next());
-
-    public VmclockWithoutSeqCountControl() {
-        store(VmclockWrites.fields(k));
-    }
-
-    /** {@link Vmclock#publish} without seq_count. */
-    private void store(VmclockFields f) {
-        clock.disruptionMarker(f.disruptionMarker())
-                .flags(f.flags())
-                .clockStatus(f.clockStatus())
-                .leapSecondSmearingHint(f.leapSecondSmearingHint())
-                .taiOffsetSec(f.taiOffsetSec())
-                .leapIndicator(f.leapIndicator())
-                .counterPeriodShift(f.counterPeriodShift())
-                .counterValue(f.counterValue())
-                .counterPeriodFracSec(f.counterPeriodFracSec())
-                .counterPeriodEsterrorRateFracSec(f.counterPeriodEsterrorRateFracSec())
-                .counterPeriodMaxerrorRateFracSec(f.counterPeriodMaxerrorRateFracSec())
-                .timeSec(f.timeSec())
-                .timeFracSec(f.timeFracSec())
-                .timeEsterrorNanosec(f.timeEsterrorNanosec())
-                .timeMaxerrorNanosec(f.timeMaxerrorNanosec())
-                .vmGenerationCounter(f.vmGenerationCounter());
-    }
-
+public class VmclockWithoutSeqCountControl extends VmclockSeqlockTest.Writes {
     @Actor
     public void writer() {
-        store(VmclockWrites.fields(k + 1));
-        store(VmclockWrites.fields(k + 2));
+        write();
     }
 
     @Actor
