@@ -6,8 +6,10 @@
  * mul_u64_u64_shr_add_u64() in the same file, unsigned delta included. The only wallsync fact used
  * is where the structure sits in the page file: at byte 4096.
  *
- *   vmclock_linux_reader PAGE [READS]      READS (default 1 000 000) reads, each bracketed by two
- *                                          clock_gettime(CLOCK_REALTIME): prints
+ *   vmclock_linux_reader PAGE [READS [OFFSET_S]]
+ *                                          READS (default 1 000 000) reads, each bracketed by two
+ *                                          clock_gettime(CLOCK_REALTIME) (plus OFFSET_S seconds, the
+ *                                          domain's offset; default 0): prints
  *                                          "linux-reader reads N worst_outside_ns W bound_violations V
  *                                          max_bound_ns B"; exit 1 when a read fails or V > 0
  *   vmclock_linux_reader at PAGE COUNTER...   the time at each TSC value, Linux arithmetic
@@ -184,7 +186,7 @@ static int64_t realtime_ns(void) {
     return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
-static int read_mode(const char *path, long reads) {
+static int read_mode(const char *path, long reads, int64_t offset_ns) {
     const struct vmclock_abi *clk = map(path);
     if (!clk) return 1;
     int64_t worst = 0;
@@ -193,9 +195,9 @@ static int read_mode(const char *path, long reads) {
     for (long i = 0; i < reads; i++) {
         struct timespec64 t;
         uint64_t cycle, bound;
-        int64_t before = realtime_ns();
+        int64_t before = realtime_ns() + offset_ns;
         int rc = vmclock_get_crosststamp(clk, &t, &cycle, &bound);
-        int64_t after = realtime_ns();
+        int64_t after = realtime_ns() + offset_ns;
         if (rc != OK) {
             fprintf(stderr, "%s: read %ld failed: %s\n", path, i, rc == ETIMEDOUT_ ? "ETIMEDOUT" : "EINVAL");
             return 1;
@@ -256,14 +258,15 @@ static int selftest(void) {
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "selftest") == 0) return selftest();
     if (argc >= 4 && strcmp(argv[1], "at") == 0) return at_mode(argv[2], argc - 3, argv + 3);
-    if (argc == 2 || argc == 3) {
-        long reads = argc == 3 ? atol(argv[2]) : 1000000;
+    if (argc >= 2 && argc <= 4) {
+        long reads = argc >= 3 ? atol(argv[2]) : 1000000;
+        long offset_s = argc == 4 ? atol(argv[3]) : 0;
         if (reads <= 0) {
             fprintf(stderr, "%s: READS must be positive\n", argv[0]);
             return 2;
         }
-        return read_mode(argv[1], reads);
+        return read_mode(argv[1], reads, (int64_t)offset_s * 1000000000ll);
     }
-    fprintf(stderr, "usage: %s PAGE [READS] | at PAGE COUNTER... | selftest\n", argv[0]);
+    fprintf(stderr, "usage: %s PAGE [READS [OFFSET_S]] | at PAGE COUNTER... | selftest\n", argv[0]);
     return 2;
 }

@@ -18,7 +18,8 @@
  *       the [before, after] bracket (0 inside; a lower bound on the true error), "width" = after -
  *       before (outside + width bounds the true error from above). Prints the worst of both, the
  *       widths below which 50 % and 99 % of the brackets lie, how many reads lay outside at all,
- *       and the violations: outside > the published maxerror_ns (must be 0). Exit 1 on a failed read, on a violation, or when not on the counter path.
+ *       and the violations: outside > the published maxerror_ns (must be 0). The domain's offset
+ *       (time_offset_sec, read once at the start) is taken off the page's time first. Exit 1 on a failed read, on a violation, or when not on the counter path.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -66,6 +67,12 @@ static int64_t realtime_ns(void) {
 static int accuracy(const char *path, long reads) {
     const void *page = map_page(path);
     if (!page) return 1;
+    struct wallsync_status st;
+    if (wallsync_status(page, &st, 0) != WALLSYNC_OK) {
+        fprintf(stderr, "%s: the extension cannot be read\n", path);
+        return 1;
+    }
+    int64_t offset_ns = (int64_t)st.time_offset_sec * 1000000000LL;
     int64_t worst_outside = 0, worst_width = 0;
     uint64_t min_bound = UINT64_MAX, max_bound = 0;
     long outside_count = 0, violations = 0;
@@ -80,7 +87,7 @@ static int accuracy(const char *path, long reads) {
             fprintf(stderr, "%s: read %ld: rc %d, path %s\n", path, i, rc, wallsync_path_name(r.path));
             return 1;
         }
-        int64_t t = (int64_t)r.time.tv_sec * 1000000000LL + r.time.tv_nsec;
+        int64_t t = (int64_t)r.time.tv_sec * 1000000000LL + r.time.tv_nsec - offset_ns;
         int64_t outside = t < before ? before - t : (t > after ? t - after : 0);
         if (outside > 0) outside_count++;
         sum_outside += (double)outside;
@@ -100,9 +107,9 @@ static int accuracy(const char *path, long reads) {
         if (!p50 && seen * 2 >= reads) p50 = 2L << i;
         if (!p99 && seen * 100 >= reads * 99) p99 = 2L << i;
     }
-    printf("accuracy reads %ld worst_outside_ns %lld mean_outside_ns %.2f outside_reads %ld worst_bracket_ns %lld "
+    printf("accuracy offset_s %d reads %ld worst_outside_ns %lld mean_outside_ns %.2f outside_reads %ld worst_bracket_ns %lld "
            "bracket_p50_below_ns %ld bracket_p99_below_ns %ld bound_ns %llu..%llu violations %ld\n",
-           reads, (long long)worst_outside, sum_outside / (double)reads, outside_count, (long long)worst_width, p50, p99,
+           st.time_offset_sec, reads, (long long)worst_outside, sum_outside / (double)reads, outside_count, (long long)worst_width, p50, p99,
            (unsigned long long)min_bound, (unsigned long long)max_bound, violations);
     return violations == 0 ? 0 : 1;
 }

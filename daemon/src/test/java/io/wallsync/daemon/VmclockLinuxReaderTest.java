@@ -1,12 +1,17 @@
 package io.wallsync.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.wallsync.adapters.linux.LinuxHostClock;
+import io.wallsync.adapters.linux.MonotonicClocks;
+import io.wallsync.client.TscCounter;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The vmclock part of a page v2 read by an independent reader written from Linux
  * (tests/c/vmclock_linux_reader.c: drivers/ptp/ptp_vmclock.c vmclock_get_crosststamp and
  * mul_u64_u64_shr_add_u64), and compared with include/wallsync.h's arithmetic. The page comes from
- * the C test writer (tests/c/vmclock_fixture.c, calibrated from real TSC / CLOCK_REALTIME pairs);
- * {@link #assertLinuxReaderAccepts} takes any page path, e.g. one written by {@code wallsync serve}.
+ * the C test writer (tests/c/vmclock_fixture.c, calibrated from real TSC / CLOCK_REALTIME pairs)
+ * and from the daemon itself (ServeDaemon with this host's TSC); {@link #assertLinuxReaderAccepts}
+ * takes any page path.
  */
 class VmclockLinuxReaderTest {
     private static final Pattern READ_RESULT = Pattern.compile(
@@ -31,6 +37,7 @@ class VmclockLinuxReaderTest {
     /** Page offset of vmclock counter_value (WALLSYNC_VMCLOCK_COUNTER_VALUE_OFFSET). */
     private static final int COUNTER_VALUE_OFFSET = 4136;
 
+    private static final int COUNTER_ID_OFFSET = 4106;
     private static final int COUNTER_PERIOD_SHIFT_OFFSET = 4135;
     private static final int COUNTER_PERIOD_FRAC_SEC_OFFSET = 4144;
 
@@ -52,8 +59,9 @@ class VmclockLinuxReaderTest {
      * find every time within the page's own bound of a CLOCK_REALTIME bracket. Returns the worst
      * distance outside the bracket (ns).
      */
-    static long assertLinuxReaderAccepts(Path linuxReader, Path page, long reads) throws Exception {
-        CBuild.Result r = CBuild.run(linuxReader, page.toString(), Long.toString(reads));
+    static long assertLinuxReaderAccepts(Path linuxReader, Path page, long reads, int offsetSeconds) throws Exception {
+        CBuild.Result r =
+                CBuild.run(linuxReader, page.toString(), Long.toString(reads), Integer.toString(offsetSeconds));
         assertThat(r.exitCode()).as(r.output()).isZero();
         Matcher m = READ_RESULT.matcher(r.output());
         assertThat(m.find()).as(r.output()).isTrue();
@@ -80,7 +88,7 @@ class VmclockLinuxReaderTest {
         assertThat(Files.size(page)).isEqualTo(8192);
         // The bound is the page's; a generous sanity limit on top (a loaded 2-core box stretches
         // brackets, which only ever makes "outside" smaller).
-        long worst = assertLinuxReaderAccepts(linuxReader, page, 200_000);
+        long worst = assertLinuxReaderAccepts(linuxReader, page, 200_000, 0);
         assertThat(worst).isLessThan(1_000_000);
     }
 
@@ -136,6 +144,66 @@ class VmclockLinuxReaderTest {
                         .subtract(wrapSeconds)
                         .abs())
                 .isLessThan(BigDecimal.ONE);
+    }
+
+    /**
+     * The daemon's own page v2 (real host clock, this host's TSC, a domain one hour ahead): the
+     * Linux-style reader accepts it and finds every time within the published bound of CLOCK_REALTIME
+     * + 3600 s, and so does include/wallsync.h's counter path (tests/c/wallsync_bench.c accuracy).
+     */
+    @Test
+    void linuxReaderAndTheHeaderReadTheDaemonsPageV2WithinItsBound() throws Exception {
+        TscCounter.Availability a = TscCounter.open();
+        assumeTrue(
+                a instanceof TscCounter.Available,
+                () -> "no usable TSC on this host: " + a.support().reason());
+        Path bench = CBuild.compile(tmp, "tests/c/wallsync_bench.c", "wallsync_bench");
+        Path dir = tmp.resolve("pages");
+        try (LinuxHostClock host = new LinuxHostClock()) {
+            ServeDaemon d = new ServeDaemon(
+                    new DaemonConfig(
+                                    List.of(DomainSpec.parse("web:3600")),
+                                    Duration.ofMinutes(11),
+                                    Duration.ofMillis(100))
+                            .withVmclock(VmclockOptions.realMode(
+                                    a.optionalCounter().orElseThrow(), Duration.ofMillis(10), 500)),
+                    host,
+                    MonotonicClocks.linux(),
+                    FilePageSink.lock(dir),
+                    PushObserver.NONE,
+                    line -> {});
+            d.start();
+            try {
+                Path page = dir.resolve("web.page");
+                // The first calibration needs a baseline: wait (bounded) until counter_id is X86_TSC
+                // and the period is set, instead of sleeping a fixed time.
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!calibrated(page) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(calibrated(page))
+                        .as("the daemon calibrated the vmclock within 10 s")
+                        .isTrue();
+                assertLinuxReaderAccepts(linuxReader, page, 200_000, 3600);
+                CBuild.Result r = CBuild.run(bench, "accuracy", page.toString(), "200000");
+                assertThat(r.exitCode()).as(r.output()).isZero();
+                assertThat(r.output())
+                        .contains("accuracy offset_s 3600 reads 200000 ")
+                        .contains(" violations 0");
+                System.out.println(
+                        "C counter path on the daemon's page: " + r.output().strip());
+            } finally {
+                d.close();
+            }
+        }
+    }
+
+    private static boolean calibrated(Path page) throws Exception {
+        if (!Files.exists(page) || Files.size(page) < 8192) {
+            return false;
+        }
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(page)).order(ByteOrder.LITTLE_ENDIAN);
+        return b.get(COUNTER_ID_OFFSET) == 1 && b.getLong(COUNTER_PERIOD_FRAC_SEC_OFFSET) != 0;
     }
 
     private static Map<String, BigDecimal> times(Path program, Path page, List<String> counters) throws Exception {
