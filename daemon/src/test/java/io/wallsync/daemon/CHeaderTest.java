@@ -39,7 +39,7 @@ class CHeaderTest {
         assertThat(w.exitCode()).as(w.output()).isZero();
         CBuild.Result r = CBuild.run(bench, "accuracy", page.toString(), "200000");
         assertThat(r.exitCode()).as(r.output()).isZero();
-        Matcher m = Pattern.compile("accuracy reads 200000 worst_outside_ns (\\d+) .* violations 0")
+        Matcher m = Pattern.compile("accuracy offset_s 0 reads 200000 worst_outside_ns (\\d+) .* violations 0")
                 .matcher(r.output());
         assertThat(m.find()).as(r.output()).isTrue();
         System.out.println("C counter path on a calibrated page: " + r.output().strip());
