@@ -42,8 +42,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Publish the host wallclock to processes and containers.",
-            "Each domain gets a page file, <dir>/<domain>.page (Xen shared_info wallclock + wallsync extension).",
-            "Pushes on start, on every clock step, every --period and on offset changes."
+            "Each domain gets a page file, <dir>/<domain>.page: the Xen shared_info wallclock and the wallsync",
+            "extension, then a Linux vmclock structure with this host's TSC calibrated against CLOCK_REALTIME and",
+            "error bounds (counter_id INVALID where the host has no usable TSC; docs/vmclock.md).",
+            "Pushes on start, on every clock step, every --period and on offset changes; recalibrates the",
+            "vmclock at every heartbeat, on every step and when the kernel's discipline changes."
         })
 public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec

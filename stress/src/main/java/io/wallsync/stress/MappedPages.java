@@ -16,10 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * A pool of wallsync pages in one file mapped MAP_SHARED (in /dev/shm when present), so the
  * seqlocks are exercised over mapped file memory as in production. jcstress creates a state object
  * per trial; each takes the next page round-robin. The pool is large enough that a page is not
- * reused while an earlier trial on it can still be running.
+ * reused while an earlier trial on it can still be running: jcstress 0.16 keeps strideSize x
+ * strideCount states alive at once (its console: "Test stride: 40 strides x 256 tests" = 10,240
+ * with the defaults) and recreates them all between epochs, so {@value #PAGES} pages (128 MB of
+ * 8192-byte pages) give every live state its own page. With fewer, two states of one epoch share a
+ * page and a reader sees the other state's writes (VmclockSeqlockTest counts those as torn).
  */
 final class MappedPages {
-    static final int PAGES = 8192;
+    static final int PAGES = 16_384;
     private static final MemorySegment POOL = map();
     private static final AtomicLong NEXT = new AtomicLong();
 
