@@ -355,6 +355,7 @@ typedef char wallsync_layout_check_vmclock_size_[sizeof(struct wallsync_vmclock)
 #define WALLSYNC_ERR_STALE (-3)         /* daemon heartbeat older than the limit */
 #define WALLSYNC_ERR_CLOCK (-4)         /* clock_gettime(CLOCK_MONOTONIC) failed */
 #define WALLSYNC_ERR_NO_VMCLOCK (-5)    /* wallsync_vmclock_snapshot on a layout-1 page: no vmclock part */
+#define WALLSYNC_ERR_SLOW_PATH (-6)     /* wallsync_vmclock_time: no fast answer now; call wallsync_vmclock_read */
 
 /*
  * Default bound on waiting for a writer: a write takes tens of ns, but a writer preempted between
@@ -799,5 +800,63 @@ WALLSYNC_HOT_ int wallsync_vmclock_now(const void *page, struct timespec *out, u
     }
     return rc;
 }
+
+#if WALLSYNC_HAVE_COUNTER_PATH && defined(__SIZEOF_INT128__)
+/*
+ * The counter path's fast answer: the time alone, for callers that read the clock far more often
+ * than they look at bounds (the preload library of `wallsync run`, hot loops). One seq_count
+ * acquire, one ordered TSC read, the six fields the arithmetic needs, one fence, one 64 x 64 -> 128
+ * multiply; no bound, no status copy, no clock call. Returns WALLSYNC_OK, or WALLSYNC_ERR_SLOW_PATH
+ * whenever it has no answer right now (seq_count odd or changed: the daemon is republishing,
+ * clock_status not SYNCHRONIZED or FREERUNNING, no period, counter_id not the TSC, the reference
+ * older than max_age_ns: the daemon stopped republishing): then call wallsync_vmclock_read (or
+ * wallsync_now), which waits, falls back and reports why.
+ *
+ * Precondition: page maps a whole layout-2 page (8192 bytes) whose counter path
+ * wallsync_vmclock_read accepted once (r.path == WALLSYNC_PATH_COUNTER); a layout-1 mapping of
+ * 4096 bytes must never be passed here (the vmclock part lies beyond it). max_age_ns is
+ * wallsync_stale_limit_ns_(page, 0) for the default limit. Same time as wallsync_vmclock_read at
+ * the same counter value, to the nanosecond (wallsync_test.c checks it).
+ */
+WALLSYNC_HOT_ int wallsync_vmclock_time(const void *page, struct timespec *out, uint64_t max_age_ns) {
+    const struct wallsync_vmclock *c = (const struct wallsync_vmclock *)((const char *)page + WALLSYNC_VMCLOCK_START);
+    uint32_t seq = __atomic_load_n(&c->seq_count, __ATOMIC_ACQUIRE);
+    /* Ordered after the acquire above: the TSC belongs to the fields of this version. */
+    uint64_t counter = WALLSYNC_READ_COUNTER();
+    uint8_t status = __atomic_load_n(&c->clock_status, __ATOMIC_RELAXED);
+    uint8_t id = __atomic_load_n(&c->counter_id, __ATOMIC_RELAXED);
+    uint8_t shift = __atomic_load_n(&c->counter_period_shift, __ATOMIC_RELAXED);
+    uint64_t value = __atomic_load_n(&c->counter_value, __ATOMIC_RELAXED);
+    uint64_t period = __atomic_load_n(&c->counter_period_frac_sec, __ATOMIC_RELAXED);
+    uint64_t sec = __atomic_load_n(&c->time_sec, __ATOMIC_RELAXED);
+    uint64_t frac0 = __atomic_load_n(&c->time_frac_sec, __ATOMIC_RELAXED);
+    /* The field loads above must complete before seq_count is read again. */
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (__builtin_expect((seq & 1u) || __atomic_load_n(&c->seq_count, __ATOMIC_RELAXED) != seq, 0) ||
+        (status != WALLSYNC_STATUS_SYNCHRONIZED && status != WALLSYNC_STATUS_FREERUNNING) || period == 0 ||
+        shift > 63 || id != WALLSYNC_VMCLOCK_COUNTER_X86_TSC)
+        return WALLSYNC_ERR_SLOW_PATH;
+    int64_t delta = (int64_t)(counter - value);
+    if (__builtin_expect(delta < 0, 0)) {
+        /* A TSC a few ticks behind counter_value (another CPU): the time a few ticks before the
+         * reference, as wallsync_vmclock_time_at computes it (floor of the negative product). */
+        wallsync_u128_ product = (wallsync_u128_)(0 - (uint64_t)delta) * period;
+        wallsync_i128_ total = (wallsync_i128_)frac0 - (wallsync_i128_)((product + (((wallsync_u128_)1 << shift) - 1)) >> shift);
+        out->tv_sec = (time_t)(sec + (uint64_t)(int64_t)(total >> 64));
+        out->tv_nsec = (long)(((wallsync_u128_)(uint64_t)total * 1000000000u) >> 64);
+        return WALLSYNC_OK;
+    }
+    wallsync_u128_ scaled = ((wallsync_u128_)(uint64_t)delta * period) >> shift; /* 2^-64 s */
+    /* The reference's age is the daemon's heartbeat: older than max_age_ns, no fast answer. */
+    uint64_t age_sec = (uint64_t)(scaled >> 64);
+    if (age_sec >= max_age_ns / 1000000000ull &&
+        age_sec * 1000000000ull + (uint64_t)(((wallsync_u128_)(uint64_t)scaled * 1000000000u) >> 64) > max_age_ns)
+        return WALLSYNC_ERR_SLOW_PATH;
+    wallsync_u128_ total = scaled + frac0;
+    out->tv_sec = (time_t)(sec + (uint64_t)(total >> 64));
+    out->tv_nsec = (long)(((wallsync_u128_)(uint64_t)total * 1000000000u) >> 64);
+    return WALLSYNC_OK;
+}
+#endif
 
 #endif /* WALLSYNC_H */

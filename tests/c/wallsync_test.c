@@ -358,6 +358,50 @@ static void test_vmclock_read_uses_the_counter_and_no_clock(void) {
     free(p);
 }
 
+/* wallsync_vmclock_time, the lean fast path: the same times as wallsync_vmclock_read, and a slow-path
+ * answer exactly where it has none. Counter 2^32 Hz, reference 1_700_000_000.75 s at 1_000_000. */
+static void test_vmclock_fast_path_agrees_and_says_when_to_take_the_slow_one(void) {
+    struct wallsync_vmclock v = vmclock_fields();
+    v.time_frac_sec = 3 * TWO_POW_62; /* .75 s */
+    unsigned char *p = v2_page(&v);
+    struct timespec ts = {0, 0};
+    struct wallsync_reading r;
+    fake_counter_on = 1;
+    clock_calls = 0;
+    /* .5 s later: 1_700_000_001.25 s, as wallsync_vmclock_read says */
+    fake_counter = 1000000 + (1ull << 31);
+    CHECK(wallsync_vmclock_time(p, &ts, 1000000000ull) == WALLSYNC_OK);
+    CHECK(ts.tv_sec == 1700000001 && ts.tv_nsec == 250000000);
+    CHECK(wallsync_vmclock_read(p, &r, 1000000000ull, 0) == WALLSYNC_OK);
+    CHECK(r.time.tv_sec == ts.tv_sec && r.time.tv_nsec == ts.tv_nsec);
+    /* one tick before the reference (another CPU's TSC): .75 s - 2^-32 s = 749_999_999 ns */
+    fake_counter = 1000000 - 1;
+    CHECK(wallsync_vmclock_time(p, &ts, 1000000000ull) == WALLSYNC_OK);
+    CHECK(ts.tv_sec == 1700000000 && ts.tv_nsec == 749999999);
+    CHECK(wallsync_vmclock_read(p, &r, 1000000000ull, 0) == WALLSYNC_OK);
+    CHECK(r.time.tv_sec == ts.tv_sec && r.time.tv_nsec == ts.tv_nsec);
+    /* 1.5 s after the reference with a 1 s limit: the daemon stopped, no fast answer */
+    fake_counter = 1000000 + 3 * (1ull << 31);
+    CHECK(wallsync_vmclock_time(p, &ts, 1000000000ull) == WALLSYNC_ERR_SLOW_PATH);
+    /* exactly 1 s is still fresh */
+    fake_counter = 1000000 + (1ull << 32);
+    CHECK(wallsync_vmclock_time(p, &ts, 1000000000ull) == WALLSYNC_OK);
+    CHECK(ts.tv_sec == 1700000001 && ts.tv_nsec == 750000000);
+    /* a writer inside (odd seq_count), INITIALIZING, no period: no fast answer */
+    put32(p, WALLSYNC_VMCLOCK_SEQ_COUNT_OFFSET, 3);
+    CHECK(wallsync_vmclock_time(p, &ts, 1000000000ull) == WALLSYNC_ERR_SLOW_PATH);
+    put32(p, WALLSYNC_VMCLOCK_SEQ_COUNT_OFFSET, 4);
+    p[WALLSYNC_VMCLOCK_CLOCK_STATUS_OFFSET] = 1;
+    CHECK(wallsync_vmclock_time(p, &ts, 1000000000ull) == WALLSYNC_ERR_SLOW_PATH);
+    p[WALLSYNC_VMCLOCK_CLOCK_STATUS_OFFSET] = 3; /* FREERUNNING is usable */
+    CHECK(wallsync_vmclock_time(p, &ts, 1000000000ull) == WALLSYNC_OK);
+    put64(p, WALLSYNC_VMCLOCK_COUNTER_PERIOD_FRAC_SEC_OFFSET, 0);
+    CHECK(wallsync_vmclock_time(p, &ts, 1000000000ull) == WALLSYNC_ERR_SLOW_PATH);
+    CHECK(clock_calls == 0);
+    fake_counter_on = 0;
+    free(p);
+}
+
 static void test_vmclock_read_with_the_real_tsc_lies_between_two_tsc_reads(void) {
     /* counter_value = a TSC read now; a tick of 2^-32 s (whatever the real TSC rate): for d ticks
      * after it the time is d * 2^32 units = floor(d * 1e9 / 2^32) ns past 1_700_000_000 s. */
@@ -531,6 +575,7 @@ int main(void) {
     test_vmclock_shift_edges_0_and_63();
     test_vmclock_bounds_grow_with_the_distance_from_the_reference();
     test_vmclock_read_uses_the_counter_and_no_clock();
+    test_vmclock_fast_path_agrees_and_says_when_to_take_the_slow_one();
     test_vmclock_read_with_the_real_tsc_lies_between_two_tsc_reads();
     test_vmclock_unusable_falls_back_to_the_monotonic_path();
     test_layout_1_page_of_4096_bytes_is_read_without_touching_byte_4096();

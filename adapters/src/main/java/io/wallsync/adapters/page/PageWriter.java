@@ -32,10 +32,10 @@ public final class PageWriter {
 
     /**
      * Writes the constant headers (extension: magic, layout version, size, writer pid, heartbeat
-     * period; vmclock: magic, size, version, counter id, time type) and, if a killed writer left a
-     * seqlock odd, closes it by advancing it to the next even value
-     * (a reader that spun on the odd value then sees a changed version and retries). Call before
-     * the first push.
+     * period; vmclock: magic, size, version, counter id, time type) and says whether a killed
+     * writer left a seqlock odd. It stays odd until the first publish completes, so no reader ever
+     * accepts the dead writer's half-written fields; readers that spun on it see a change then.
+     * Call before the first push, and push every structure at once.
      *
      * @return true when a seqlock had been left odd (the page needed repair)
      */
@@ -74,7 +74,7 @@ public final class PageWriter {
         vmclock.publish(fields);
     }
 
-    /** Publishes the extension under its own seqlock (vmclock seq_count). */
+    /** Publishes the extension under its own seq_count (at 3144; the vmclock structure has another). */
     public void publishState(PageState state) {
         extension.publish(state.toFields());
     }

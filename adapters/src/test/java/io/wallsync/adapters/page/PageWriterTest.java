@@ -106,16 +106,32 @@ class PageWriterTest {
     }
 
     @Test
-    void initialiseClosesASeqlockLeftOddByAKilledWriter() {
+    void aSeqlockLeftOddByAKilledWriterStaysOddUntilTheFirstWholeWrite() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = page(arena);
             seg.set(U32, SharedInfoLayout.WC_VERSION_OFFSET, 7);
             seg.set(U32, SEQ_COUNT_OFFSET, 3);
-            assertThat(new PageWriter(seg).initialise(1, 1000, io.wallsync.core.vmclock.VmclockLayout.COUNTER_INVALID))
+            PageWriter w = new PageWriter(seg);
+            assertThat(w.initialise(1, 1000, io.wallsync.core.vmclock.VmclockLayout.COUNTER_INVALID))
                     .isTrue();
-            // 7 -> 8 and 3 -> 4: even, and different from what a spinning reader saw.
-            assertThat(seg.get(U32, SharedInfoLayout.WC_VERSION_OFFSET)).isEqualTo(8);
-            assertThat(seg.get(U32, SEQ_COUNT_OFFSET)).isEqualTo(4);
+            // Still odd: even now would vouch for whatever the dead writer had half stored.
+            assertThat(seg.get(U32, SharedInfoLayout.WC_VERSION_OFFSET)).isEqualTo(7);
+            assertThat(seg.get(U32, SEQ_COUNT_OFFSET)).isEqualTo(3);
+            // The first pushes: (7 + 1) | 1 = 9 then 10; (3 + 1) | 1 = 5 then 6.
+            w.publishWallclock(1_700_000_000L, 0);
+            w.publishState(new PageState(
+                    io.wallsync.core.page.ClockStatus.FREERUNNING,
+                    io.wallsync.core.page.PageLeapIndicator.NONE,
+                    0,
+                    false,
+                    1,
+                    -1,
+                    -1,
+                    0,
+                    PushReason.START,
+                    0));
+            assertThat(seg.get(U32, SharedInfoLayout.WC_VERSION_OFFSET)).isEqualTo(10);
+            assertThat(seg.get(U32, SEQ_COUNT_OFFSET)).isEqualTo(6);
         }
     }
 

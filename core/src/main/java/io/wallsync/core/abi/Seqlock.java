@@ -75,19 +75,17 @@ public final class Seqlock {
     }
 
     /**
-     * Closes a seqlock a killed writer left odd by advancing it to the next even value: a reader
-     * spinning on the odd value then sees a change and retries. Call before the first write of a
-     * reused page.
+     * Whether a killed writer left the version odd. The version is left as it is, on purpose: an
+     * even value would make readers accept whatever mix of old and new fields the dead writer had
+     * stored. The next write ({@link #beginWrite}: (v + 1) | 1, Xen's {@code version_update_begin})
+     * goes from that odd value to the next odd one and then to even, so readers that spun on the
+     * dead writer's value see a change only once a whole write is there. Call before the first
+     * write of a reused page, and write every structure at once.
      *
      * @return true when the version was odd
      */
-    public static boolean repair(MemorySegment segment, long versionOffset) {
-        int version = (int) U32.getOpaque(segment, versionOffset);
-        if ((version & 1) == 0) {
-            return false;
-        }
-        // Release: a reader that sees the even value sees whatever the repairing writer stored before.
-        U32.setRelease(segment, versionOffset, version + 1);
-        return true;
+    public static boolean leftOdd(MemorySegment segment, long versionOffset) {
+        // Opaque: the daemon that calls this is the only writer now; no ordering is needed to look.
+        return (((int) U32.getOpaque(segment, versionOffset)) & 1) != 0;
     }
 }

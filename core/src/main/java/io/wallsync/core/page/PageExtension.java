@@ -49,12 +49,13 @@ public final class PageExtension {
 
     /**
      * Writes the constant header (layout version, size, heartbeat period, writer pid), then the
-     * magic; closes a seq_count a killed writer left odd ({@link Seqlock#repair}).
+     * magic; notes a seq_count a killed writer left odd, which stays odd until the next
+     * publish completes ({@link Seqlock#leftOdd}).
      *
      * @return true when seq_count had been left odd
      */
     public boolean initialise(long writerPid, int heartbeatPeriodMs) {
-        boolean repaired = Seqlock.repair(page, SEQ_COUNT_OFFSET);
+        boolean repaired = Seqlock.leftOdd(page, SEQ_COUNT_OFFSET);
         layoutVersion(LAYOUT_VERSION).extensionSize(EXTENSION_SIZE);
         heartbeatPeriodMs(heartbeatPeriodMs).writerPid(writerPid);
         // The magic goes last, with release: a reader that sees it (acquire) sees the header above.

@@ -57,14 +57,14 @@ public final class Vmclock {
     }
 
     /**
-     * Writes the constant fields (size, version, counter_id, time_type UTC), then the magic; closes
-     * a seq_count a killed writer left odd ({@link Seqlock#repair}).
+     * Writes the constant fields (size, version, counter_id, time_type UTC), then the magic; notes
+     * a seq_count a killed writer left odd, which stays odd until the next publish ({@link Seqlock#leftOdd}).
      *
      * @param counterId {@link VmclockLayout#COUNTER_X86_TSC} or {@link VmclockLayout#COUNTER_INVALID}
      * @return true when seq_count had been left odd
      */
     public boolean initialise(int counterId) {
-        boolean repaired = Seqlock.repair(clock, SEQ_COUNT_OFFSET);
+        boolean repaired = Seqlock.leftOdd(clock, SEQ_COUNT_OFFSET);
         size(REGION_SIZE).version(VERSION).counterId(counterId).timeType(TIME_UTC);
         // The magic goes last, with release: a reader that sees it (acquire) sees the header above.
         U32.setRelease(clock, (long) MAGIC_OFFSET, MAGIC);

@@ -99,13 +99,13 @@ public final class SharedInfo {
     }
 
     /**
-     * Closes a wc_version a killed writer left odd (advances it to the next even value, see
-     * {@link Seqlock#repair}). For a page reused after a crash, before the first publish.
+     * Whether a killed writer left wc_version odd; it stays odd until the next publish completes
+     * (see {@link Seqlock#leftOdd}). For a page reused after a crash, before the first publish.
      *
      * @return true when wc_version was odd
      */
     public boolean repairWallclockSeqlock() {
-        return Seqlock.repair(segment, WC_VERSION_OFFSET);
+        return Seqlock.leftOdd(segment, WC_VERSION_OFFSET);
     }
 
     /**

@@ -80,13 +80,18 @@ class PageExtensionBytesTest {
     }
 
     @Test
-    void anOddSeqCountIsNotReadAndRepairMakesItEven() {
+    void aKilledWritersOddSeqCountStaysOddUntilTheNextWholeWrite() {
         MemorySegment seg = Bytes.zeroed(PageExtensionLayout.PAGE_SIZE);
         Bytes.put(seg, 3144, "05000000");
         PageExtension ext = new PageExtension(seg);
         assertThat(ext.read(SeqlockRetry.upTo(2))).isEqualTo(new ExtensionReading.Failed(3, 5));
         assertThat(ext.initialise(1, 1000)).isTrue();
-        assertThat(Bytes.hex(seg, 3144, 4)).isEqualTo("06 00 00 00");
+        // Still 5: an even value now would vouch for the dead writer's half-written fields.
+        assertThat(Bytes.hex(seg, 3144, 4)).isEqualTo("05 00 00 00");
+        assertThat(ext.read(SeqlockRetry.ONCE)).isInstanceOf(ExtensionReading.Failed.class);
+        // The next publish: (5 + 1) | 1 = 7 while writing, then 8.
+        ext.publish(new ExtensionFields(2, 0, (short) 0, 1, 0, 0, 0, 0, 1, 0));
+        assertThat(Bytes.hex(seg, 3144, 4)).isEqualTo("08 00 00 00");
         assertThat(ext.read(SeqlockRetry.ONCE)).isInstanceOf(ExtensionReading.Value.class);
     }
 
