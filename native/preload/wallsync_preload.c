@@ -99,6 +99,10 @@ enum on_stale { ON_STALE_KEEP, ON_STALE_FAIL };
 
 static const char *page_path;              /* NULL: not in a domain, pass everything through */
 static const void *volatile page;          /* current mapping (never unmapped: readers may hold it) */
+/* The same mapping when it is a whole page v2 whose counter path works (TSC + vmclock, no system
+ * call: wallsync_vmclock_time), else NULL; and the age beyond which its reference is stale. */
+static const void *volatile fast_page;
+static uint64_t fast_max_age_ns;
 static enum on_stale on_stale = ON_STALE_KEEP;
 static int32_t last_offset_sec;            /* the domain's time_offset_sec when last read */
 static int warned;                         /* stderr message given (once per process) */
@@ -157,6 +161,23 @@ static const void *map_page(struct stat *st) {
     return p;
 }
 
+/* Makes p the current page; its counter path too when p is a whole page v2 the counter path accepts. */
+static void adopt(const void *p, const struct stat *st) {
+    const void *fast = NULL;
+#if WALLSYNC_HAVE_COUNTER_PATH && defined(__SIZEOF_INT128__)
+    struct wallsync_reading r;
+    if (st->st_size >= WALLSYNC_PAGE_SIZE && wallsync_layout_version(p) == WALLSYNC_LAYOUT_VERSION &&
+        wallsync_vmclock_read(p, &r, 0, 0) == WALLSYNC_OK && r.path == WALLSYNC_PATH_COUNTER) {
+        __atomic_store_n(&fast_max_age_ns, wallsync_stale_limit_ns_(p, 0), __ATOMIC_RELAXED);
+        fast = p;
+    }
+#else
+    (void)st;
+#endif
+    page = p;
+    fast_page = fast;
+}
+
 static void remember_offset(const void *p) {
     struct wallsync_status st;
     if (wallsync_status(p, &st, 0) == WALLSYNC_OK) {
@@ -196,7 +217,7 @@ static void init(void) {
             const void *p = map_page(&st);
             if (p) {
                 remember_offset(p);
-                page = p;
+                adopt(p, &st);
             } else {
                 say_once("at start", WALLSYNC_ERR_CLOCK);
             }
@@ -249,7 +270,7 @@ static int degraded_now(int rc, struct timespec *out) {
         if (p) {
             if (wallsync_now(p, out, 0, 0) == WALLSYNC_OK) {
                 remember_offset(p);
-                page = p; /* the old mapping stays: another thread may still be reading it */
+                adopt(p, &st); /* the old mapping stays: another thread may still be reading it */
                 __atomic_store_n(&warned, 0, __ATOMIC_RELEASE);
                 return 0;
             }
@@ -270,6 +291,13 @@ static int degraded_now(int rc, struct timespec *out) {
 
 /* The domain's CLOCK_REALTIME. 0 or an errno (only with WALLSYNC_ON_STALE=fail). */
 static inline int domain_now(struct timespec *out) {
+#if WALLSYNC_HAVE_COUNTER_PATH && defined(__SIZEOF_INT128__)
+    /* The counter path first: no system call. Anything it cannot answer goes the wc path below. */
+    const void *f = fast_page;
+    if (__builtin_expect(f != NULL, 1) &&
+        wallsync_vmclock_time(f, out, __atomic_load_n(&fast_max_age_ns, __ATOMIC_RELAXED)) == WALLSYNC_OK)
+        return 0;
+#endif
     const void *p = page;
     int rc = p ? wallsync_now(p, out, 0, 0) : WALLSYNC_ERR_CLOCK;
     if (__builtin_expect(rc == WALLSYNC_OK, 1)) return 0;
