@@ -3,6 +3,7 @@ package io.wallsync.sim.report;
 import io.wallsync.sim.result.GuestResult;
 import io.wallsync.sim.result.PolicyResult;
 import io.wallsync.sim.result.SimulationResult;
+import io.wallsync.sim.result.VmclockResult;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,72 @@ public final class TextTable {
         }
     }
 
+    /** A worst error / bound ratio: three decimals (a violation is above 1.000). */
+    static String ratio(double r) {
+        return Double.isInfinite(r) ? "inf" : String.format(Locale.ROOT, "%.3f", r);
+    }
+
+    /**
+     * The vmclock counter path, for the policies that publish it: per policy, then per guest of the
+     * first such policy (up to {@code maxGuests}).
+     */
+    private static void printVmclock(List<PolicyResult> ps, PrintWriter out, int maxGuests) {
+        List<PolicyResult> withVmclock =
+                ps.stream().filter(p -> p.vmclock().isPresent()).toList();
+        if (withVmclock.isEmpty()) {
+            return;
+        }
+        out.println("vmclock counter path (time at the TSC from each guest's page; error against dom0's"
+                + " CLOCK_REALTIME + offset, which the published bound covers, and against true UTC, which it does not):");
+        Columns table = new Columns(
+                List.of(
+                        "policy",
+                        "counter reads",
+                        "max|err| dom0",
+                        "p50|err| dom0",
+                        "p50 bound",
+                        "max err/bound",
+                        "violations",
+                        "max|err| UTC"),
+                "l");
+        for (PolicyResult p : withVmclock) {
+            VmclockResult v = p.vmclock().orElseThrow();
+            table.row(
+                    p.policy().id(),
+                    v.counterReads() + "/" + v.reads(),
+                    Human.ns(v.maxAbsErrorVsHostNs()),
+                    Human.ns(v.p50AbsErrorVsHostNs()),
+                    Human.ns(v.p50BoundNs()),
+                    ratio(v.maxErrorToBound()),
+                    Long.toString(v.violations()),
+                    Human.ns(v.maxAbsErrorVsUtcNs()));
+        }
+        table.print(out, "  ");
+        PolicyResult first = withVmclock.getFirst();
+        Columns guests = new Columns(
+                List.of("guest", "counter reads", "max|err| dom0", "max err/bound", "violations", "max|err| UTC"), "l");
+        int shown = 0;
+        for (GuestResult g : first.guests()) {
+            if (g.vmclock().isEmpty() || shown == maxGuests) {
+                continue;
+            }
+            shown++;
+            VmclockResult v = g.vmclock().get();
+            guests.row(
+                    g.name(),
+                    v.counterReads() + "/" + v.reads(),
+                    Human.ns(v.maxAbsErrorVsHostNs()),
+                    ratio(v.maxErrorToBound()),
+                    Long.toString(v.violations()),
+                    Human.ns(v.maxAbsErrorVsUtcNs()));
+        }
+        if (shown > 0) {
+            out.println("  per guest (" + first.policy().id() + "):");
+            guests.print(out, "    ");
+        }
+        out.println();
+    }
+
     public static void print(SimulationResult result, PrintWriter out, int maxGuests) {
         var s = result.scenario();
         out.printf(
@@ -112,6 +179,7 @@ public final class TextTable {
         policies.print(out, "");
         out.println();
         List<PolicyResult> ps = result.policies();
+        printVmclock(ps, out, maxGuests);
         if (ps.isEmpty() || ps.getFirst().guests().isEmpty()) {
             out.flush();
             return;

@@ -5,7 +5,10 @@ import java.util.Arrays;
 /**
  * One policy's error over time, one point per sample instant: the largest |error| over the guests
  * running then, their mean and median |error|, and the error of the published wallclock itself (what a guest
- * booting at that instant would read). Grows by doubling; points are in time order.
+ * booting at that instant would read), and, where guests read a vmclock structure (the wallsync
+ * policy), the largest |error| of its counter path against dom0's clock and against true UTC and
+ * the smallest bound published with it (-1 at instants where no guest read a usable counter).
+ * Grows by doubling; points are in time order.
  */
 public final class ErrorSeries {
     private long[] timesNs = new long[256];
@@ -13,10 +16,25 @@ public final class ErrorSeries {
     private long[] meanAbsErrorNs = new long[256];
     private long[] medianAbsErrorNs = new long[256];
     private long[] publishedErrorNs = new long[256];
+    private long[] vmclockMaxAbsErrorVsHostNs = new long[256];
+    private long[] vmclockMaxAbsErrorVsUtcNs = new long[256];
+    private long[] vmclockMinBoundNs = new long[256];
     private int[] liveGuests = new int[256];
     private int size;
 
-    public void add(long timeNs, int live, long maxAbsNs, long meanAbsNs, long medianAbsNs, long publishedNs) {
+    /**
+     * Adds one sample instant; the vmclock values are -1 where no guest read a usable counter.
+     */
+    public void add(
+            long timeNs,
+            int live,
+            long maxAbsNs,
+            long meanAbsNs,
+            long medianAbsNs,
+            long publishedNs,
+            long vmclockMaxAbsVsHostNs,
+            long vmclockMaxAbsVsUtcNs,
+            long vmclockMinBoundNs) {
         if (size == timesNs.length) {
             int n = size * 2;
             timesNs = Arrays.copyOf(timesNs, n);
@@ -25,6 +43,9 @@ public final class ErrorSeries {
             medianAbsErrorNs = Arrays.copyOf(medianAbsErrorNs, n);
             publishedErrorNs = Arrays.copyOf(publishedErrorNs, n);
             liveGuests = Arrays.copyOf(liveGuests, n);
+            vmclockMaxAbsErrorVsHostNs = Arrays.copyOf(vmclockMaxAbsErrorVsHostNs, n);
+            vmclockMaxAbsErrorVsUtcNs = Arrays.copyOf(vmclockMaxAbsErrorVsUtcNs, n);
+            this.vmclockMinBoundNs = Arrays.copyOf(this.vmclockMinBoundNs, n);
         }
         timesNs[size] = timeNs;
         liveGuests[size] = live;
@@ -32,6 +53,9 @@ public final class ErrorSeries {
         meanAbsErrorNs[size] = meanAbsNs;
         medianAbsErrorNs[size] = medianAbsNs;
         publishedErrorNs[size] = publishedNs;
+        vmclockMaxAbsErrorVsHostNs[size] = vmclockMaxAbsVsHostNs;
+        vmclockMaxAbsErrorVsUtcNs[size] = vmclockMaxAbsVsUtcNs;
+        this.vmclockMinBoundNs[size] = vmclockMinBoundNs;
         size++;
     }
 
@@ -63,5 +87,20 @@ public final class ErrorSeries {
     /** Signed error of the published wallclock (W + system time, or the KVM host copy) at sample i. */
     public long publishedErrorNs(int i) {
         return publishedErrorNs[i];
+    }
+
+    /** Largest |vmclock counter-path time - dom0 CLOCK_REALTIME (+ offset)| at sample i, -1 if none. */
+    public long vmclockMaxAbsErrorVsHostNs(int i) {
+        return vmclockMaxAbsErrorVsHostNs[i];
+    }
+
+    /** Largest |vmclock counter-path time - true UTC (+ offset)| at sample i, -1 if none. */
+    public long vmclockMaxAbsErrorVsUtcNs(int i) {
+        return vmclockMaxAbsErrorVsUtcNs[i];
+    }
+
+    /** Smallest published vmclock maximum error at sample i, -1 if none. */
+    public long vmclockMinBoundNs(int i) {
+        return vmclockMinBoundNs[i];
     }
 }

@@ -1,5 +1,6 @@
 package io.wallsync.sim.result;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -16,6 +17,7 @@ import java.util.OptionalLong;
  * @param timeToCorrectNs time from boot until the first sample with |error| &lt; 1 ms (0 if it booted
  *     right); empty if that never happened
  * @param samples number of samples taken, boot included
+ * @param vmclock what it read from its page's vmclock structure (wallsync policy only)
  */
 public record GuestResult(
         String name,
@@ -25,4 +27,5 @@ public record GuestResult(
         boolean bootKnewUnsynchronised,
         long maxAbsErrorNs,
         OptionalLong timeToCorrectNs,
-        long samples) {}
+        long samples,
+        Optional<VmclockResult> vmclock) {}

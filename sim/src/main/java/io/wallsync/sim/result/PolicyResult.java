@@ -2,6 +2,7 @@ package io.wallsync.sim.result;
 
 import io.wallsync.sim.scenario.Policy;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -24,6 +25,8 @@ import java.util.OptionalLong;
  * @param cpuNsPerHour modelled CPU cost per hour of true time, nanoseconds (see CostModel)
  * @param events discrete events the engine fired for this policy
  * @param series error over time
+ * @param vmclock what all guests read from their pages' vmclock structures, with the medians
+ *     (wallsync policy only)
  */
 public record PolicyResult(
         Policy policy,
@@ -40,7 +43,8 @@ public record PolicyResult(
         long notifierCalls,
         double cpuNsPerHour,
         long events,
-        ErrorSeries series) {
+        ErrorSeries series,
+        Optional<VmclockResult> vmclock) {
     public PolicyResult {
         guests = List.copyOf(guests);
     }

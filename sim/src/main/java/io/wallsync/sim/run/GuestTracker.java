@@ -1,6 +1,8 @@
 package io.wallsync.sim.run;
 
 import io.wallsync.sim.result.GuestResult;
+import io.wallsync.sim.result.VmclockResult;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Error statistics of one guest, updated at boot and at every sample while it runs. */
@@ -12,6 +14,10 @@ final class GuestTracker {
     final long expectedOffsetNs;
     SimGuest guest;
     boolean live;
+    /** The guest's vmclock reader, null when its platform publishes none. */
+    VmclockProbe vmclock;
+    /** Its vmclock reads, null with {@link #vmclock}. */
+    VmclockResult.Accumulator vmclockStats;
     private long bootTrueNs;
     private long bootErrorNs;
     private boolean bootKnewUnsynchronised;
@@ -30,6 +36,8 @@ final class GuestTracker {
         this.bootTrueNs = trueNs;
         this.bootErrorNs = errorNs;
         this.bootKnewUnsynchronised = guest.bootKnewUnsynchronised();
+        this.vmclock = guest.vmclock().orElse(null);
+        this.vmclockStats = vmclock == null ? null : new VmclockResult.Accumulator(false);
         record(trueNs, errorNs);
     }
 
@@ -59,7 +67,8 @@ final class GuestTracker {
                 bootKnewUnsynchronised,
                 maxAbsErrorNs,
                 timeToCorrectNs < 0 ? OptionalLong.empty() : OptionalLong.of(timeToCorrectNs),
-                samples);
+                samples,
+                Optional.ofNullable(vmclockStats).map(VmclockResult.Accumulator::result));
     }
 
     OptionalLong timeToCorrect() {

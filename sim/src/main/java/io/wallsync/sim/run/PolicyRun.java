@@ -7,6 +7,7 @@ import io.wallsync.sim.result.AbsErrorHistogram;
 import io.wallsync.sim.result.ErrorSeries;
 import io.wallsync.sim.result.GuestResult;
 import io.wallsync.sim.result.PolicyResult;
+import io.wallsync.sim.result.VmclockResult;
 import io.wallsync.sim.scenario.CostModel;
 import io.wallsync.sim.scenario.GuestGroup;
 import io.wallsync.sim.scenario.Policy;
@@ -15,6 +16,7 @@ import io.wallsync.sim.scenario.WorldEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
@@ -41,6 +43,8 @@ public final class PolicyRun {
     private final List<GuestTracker> live = new ArrayList<>();
     private final AbsErrorHistogram histogram = new AbsErrorHistogram();
     private final ErrorSeries series = new ErrorSeries();
+    /** Every guest's vmclock reads together, with medians; created at the first guest that reads one. */
+    private VmclockResult.Accumulator vmclock;
     private long[] scratch = new long[64];
 
     public PolicyRun(Scenario scenario, Policy policy, long seed) {
@@ -53,7 +57,13 @@ public final class PolicyRun {
         long pushPeriodNs = scenario.hypervisor().pushPeriodNs();
         this.platform = switch (policy) {
             case KVM_PER_TICK -> new KvmPlatform(world, timekeeper);
-            case WALLSYNC -> new ServePlatform(world, timekeeper, pushPeriodNs, bootWallNs);
+            case WALLSYNC ->
+                new ServePlatform(
+                        world,
+                        timekeeper,
+                        pushPeriodNs,
+                        bootWallNs,
+                        scenario.hypervisor().tscPairingJitterNs());
             case LEGACY_PERIODIC, STEP_AND_PERIODIC ->
                 new XenPolicyPlatform(policy, world, timekeeper, pushPeriodNs, bootWallNs);
         };
@@ -142,6 +152,12 @@ public final class PolicyRun {
         long error = guest.wallNs() - world.trueUtcNs() - tracker.expectedOffsetNs;
         tracker.booted(guest, now, error);
         histogram.add(error);
+        if (tracker.vmclock != null) {
+            if (vmclock == null) {
+                vmclock = new VmclockResult.Accumulator(true);
+            }
+            readVmclock(tracker, timekeeper.realtimeNs(), world.trueUtcNs());
+        }
         live.add(tracker);
         if (group.reads() == GuestGroup.ReadMode.BOOT_ONLY && group.rereadIntervalNs() > 0) {
             sim.every(now + group.rereadIntervalNs(), group.rereadIntervalNs(), t -> {
@@ -167,6 +183,10 @@ public final class PolicyRun {
         long trueUtc = world.trueUtcNs();
         long max = 0;
         double sum = 0;
+        long dom0Realtime = vmclock == null ? 0 : timekeeper.realtimeNs();
+        long vmclockHost = -1;
+        long vmclockUtc = -1;
+        long vmclockBound = -1;
         if (scratch.length < live.size()) {
             scratch = new long[Math.max(live.size(), 2 * scratch.length)];
         }
@@ -181,6 +201,12 @@ public final class PolicyRun {
             }
             sum += abs;
             scratch[i] = abs;
+            if (t.vmclock != null
+                    && readVmclock(t, dom0Realtime, trueUtc) instanceof VmclockProbe.Read.Time read) {
+                vmclockHost = Math.max(vmclockHost, Math.abs(read.epochNs() - dom0Realtime - t.expectedOffsetNs));
+                vmclockUtc = Math.max(vmclockUtc, Math.abs(read.epochNs() - trueUtc - t.expectedOffsetNs));
+                vmclockBound = vmclockBound < 0 ? read.maxErrorNs() : Math.min(vmclockBound, read.maxErrorNs());
+            }
         }
         long median = 0;
         if (!live.isEmpty()) {
@@ -188,7 +214,38 @@ public final class PolicyRun {
             median = scratch[(live.size() - 1) / 2];
         }
         long published = platform.publishedWallNs() - trueUtc;
-        series.add(now, live.size(), max, live.isEmpty() ? 0 : Math.round(sum / live.size()), median, published);
+        series.add(
+                now,
+                live.size(),
+                max,
+                live.isEmpty() ? 0 : Math.round(sum / live.size()),
+                median,
+                published,
+                vmclockHost,
+                vmclockUtc,
+                vmclockBound);
+    }
+
+    /**
+     * One read of the guest's vmclock structure at the TSC now, recorded for the guest and the
+     * policy: its error against dom0's CLOCK_REALTIME and true UTC (each plus the guest's offset)
+     * and the bound published with it.
+     */
+    private VmclockProbe.Read readVmclock(GuestTracker t, long dom0RealtimeNs, long trueUtcNs) {
+        VmclockProbe.Read read = t.vmclock.read();
+        switch (read) {
+            case VmclockProbe.Read.NoCounter n -> {
+                t.vmclockStats.noCounter();
+                vmclock.noCounter();
+            }
+            case VmclockProbe.Read.Time time -> {
+                long host = time.epochNs() - dom0RealtimeNs - t.expectedOffsetNs;
+                long utc = time.epochNs() - trueUtcNs - t.expectedOffsetNs;
+                t.vmclockStats.counter(host, utc, time.maxErrorNs());
+                vmclock.counter(host, utc, time.maxErrorNs());
+            }
+        }
+        return read;
     }
 
     /**
@@ -244,7 +301,8 @@ public final class PolicyRun {
                 c.notifierCalls(),
                 cpuNs / hours,
                 sim.eventsFired(),
-                series);
+                series,
+                Optional.ofNullable(vmclock).map(VmclockResult.Accumulator::result));
     }
 
     /** The host timekeeper (for tests). */

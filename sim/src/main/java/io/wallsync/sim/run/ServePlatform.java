@@ -6,6 +6,7 @@ import io.wallsync.core.page.ClockStatus;
 import io.wallsync.core.page.PageExtension;
 import io.wallsync.core.port.MonotonicClock;
 import io.wallsync.core.time.Timekeeper;
+import io.wallsync.core.vmclock.VmclockCalibrator;
 import io.wallsync.core.xen.Domain;
 import io.wallsync.core.xen.Hypervisor;
 import io.wallsync.core.xen.Wallclock;
@@ -17,6 +18,8 @@ import io.wallsync.daemon.VmclockOptions;
 import io.wallsync.sim.scenario.GuestGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The {@code wallsync} policy: the daemon behind {@code wallsync serve}, run in virtual time. The
@@ -28,21 +31,62 @@ import java.io.UncheckedIOException;
  * timerfd; here the timekeeper's clock_was_set chain).
  *
  * <p>Guests read only what a real page carries: W and vcpu_time_info (as any PV guest), and the
- * page's clock_status, so a guest booting before dom0 is synchronised knows it.
+ * page's clock_status, so a guest booting before dom0 is synchronised knows it. Every guest also
+ * reads its page's vmclock structure at every sample ({@link VmclockProbe}), the counter path.
+ *
+ * <p><b>vmclock.</b> The daemon calibrates the machine's TSC ({@link SimTsc}: the host oscillator,
+ * which dom0's clocksource scales) against dom0's timekeeper, as serve does with the native
+ * helper. serve polls the kernel's discipline every {@code --rate-poll}; here every change of it is
+ * made by dom0's NTP daemon (ADJ_FREQUENCY, ADJ_STATUS, steps) or by an event, each inside one
+ * engine event after which {@link #afterHostUpdate()} polls at once ({@link
+ * PagePublisher#pollDiscipline()}), at the same virtual instant: no change is ever unseen. The
+ * calibrator's settings say so ({@link #CALIBRATION}).
  */
 final class ServePlatform implements Platform {
     /** serve's default heartbeat: the push loop's beat. */
     static final long HEARTBEAT_NS = 1_000_000_000L;
+
+    /**
+     * The rate poll declared to the daemon: 1 ns, the smallest {@link VmclockOptions} accepts. The
+     * real detection latency is 0 (see the class comment); declaring 1 ns costs the bound
+     * ceil(1000 ppm x 1 ns) = 1 ns.
+     */
+    static final Duration RATE_POLL = Duration.ofNanos(1);
+
+    /**
+     * The largest rate change the simulated kernel can make at once: ADJ_FREQUENCY from -MAXFREQ to
+     * +MAXFREQ, 2 x 500 ppm (the model has no ADJ_TICK and its NTP daemon no adjtime slew).
+     */
+    static final double MAX_RATE_CHANGE_PPM = 2 * Timekeeper.MAXFREQ_SCALED_PPM / 65_536.0;
+
+    /**
+     * The calibrator's settings, honest for this model: changes seen within {@link #RATE_POLL};
+     * {@link #MAX_RATE_CHANGE_PPM} unseen at most; granularity 2 ns (the timekeeper's clocks are the
+     * floor of an exact rational rate: within 1 ns of linear); baseline 200 ms as in the real mode;
+     * kernel lag 0 (the model's adjtimex accumulates at the old rate and applies the new one at
+     * once); a disruption beyond a 20 % rate change, as in the real mode.
+     */
+    static final VmclockCalibrator.Settings CALIBRATION = new VmclockCalibrator.Settings(
+            RATE_POLL.toNanos(), MAX_RATE_CHANGE_PPM, 2, 200_000_000L, 0, 0.2);
 
     private final World world;
     private final Hypervisor hypervisor;
     private final PagePublisher publisher;
     private final MemoryPageSink pages = new MemoryPageSink();
     private final XenWork work;
+    private final SimTsc tsc;
     private int guests;
 
-    ServePlatform(World world, Timekeeper timekeeper, long pushPeriodNs, long bootWallNs) {
+    /**
+     * @param tscPairingJitterNs largest widening of each bracket of the daemon's TSC pairings, ns
+     */
+    ServePlatform(World world, Timekeeper timekeeper, long pushPeriodNs, long bootWallNs, long tscPairingJitterNs) {
         this.world = world;
+        this.tsc = new SimTsc(
+                world.hostClocksource(),
+                timekeeper,
+                Math.multiplyExact(tscPairingJitterNs, SimTsc.TICKS_PER_NS),
+                world.tscPairingJitter);
         this.hypervisor = new Hypervisor(world.hypervisorClocksource(), Wallclock.ofEpochNanos(bootWallNs));
         // The hypervisor's clock is its own oscillator, not dom0's: read right after each sample.
         this.publisher = PagePublisher.onHypervisor(
@@ -53,7 +97,7 @@ final class ServePlatform implements Platform {
                 pushPeriodNs,
                 0,
                 (int) (HEARTBEAT_NS / 1_000_000),
-                VmclockOptions.noCounter("the simulated hypervisor has no counter yet"),
+                new VmclockOptions(Optional.of(tsc), "", RATE_POLL, CALIBRATION),
                 PushObserver.NONE);
         this.work = new XenWork(hypervisor);
         work.account();
@@ -85,8 +129,9 @@ final class ServePlatform implements Platform {
         work.domainCreated();
         Domain domain = publisher.domainOf(spec);
         MonotonicClock systemTime = hypervisor::systemTimeNs;
+        VmclockProbe vmclock = new VmclockProbe(publisher.pageOf(spec), tsc);
         if (group.kind() == GuestGroup.GuestKind.HVM) {
-            return new XenGuests.HvmRtc(hypervisor, domain, systemTime);
+            return new WithVmclock(new XenGuests.HvmRtc(hypervisor, domain, systemTime), vmclock);
         }
         boolean synchronised =
                 new PageExtension(publisher.pageOf(spec)).clockStatus() == ClockStatus.SYNCHRONIZED.code();
@@ -94,7 +139,40 @@ final class ServePlatform implements Platform {
         SimGuest pv = group.reads() == GuestGroup.ReadMode.FOLLOW
                 ? new XenGuests.PvFollower(guest)
                 : new XenGuests.PvBootOnly(guest);
-        return synchronised ? pv : new XenGuests.ToldUnsynchronised(pv);
+        return new WithVmclock(synchronised ? pv : new XenGuests.ToldUnsynchronised(pv), vmclock);
+    }
+
+    /** A guest that also reads its page's vmclock structure. */
+    private record WithVmclock(SimGuest guest, VmclockProbe probe) implements SimGuest {
+        @Override
+        public long wallNs() {
+            return guest.wallNs();
+        }
+
+        @Override
+        public void beforeSample() {
+            guest.beforeSample();
+        }
+
+        @Override
+        public void reread() {
+            guest.reread();
+        }
+
+        @Override
+        public boolean bootKnewUnsynchronised() {
+            return guest.bootKnewUnsynchronised();
+        }
+
+        @Override
+        public Optional<VmclockProbe> vmclock() {
+            return Optional.of(probe);
+        }
+
+        @Override
+        public String kind() {
+            return guest.kind();
+        }
     }
 
     @Override
@@ -104,7 +182,9 @@ final class ServePlatform implements Platform {
 
     @Override
     public void afterHostUpdate() {
-        // serve reacts to clock_was_set (the chain above) and to its own beat, not to each NTP poll.
+        // serve's pushes react to clock_was_set (the chain above) and to its own beat, not to each
+        // NTP poll; its rate poll sees a changed discipline (here at once, see the class comment).
+        publisher.pollDiscipline();
     }
 
     @Override

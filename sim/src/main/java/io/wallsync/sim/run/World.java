@@ -21,6 +21,7 @@ final class World {
     private static final long HOST_OSCILLATOR_STREAM = 0x686f_7374L;
     private static final long HYPERVISOR_OSCILLATOR_STREAM = 0x7879_6e21L;
     private static final long NTP_NOISE_STREAM = 0x6e74_7021L;
+    private static final long TSC_PAIRING_STREAM = 0x7473_6321L;
 
     final Simulation sim;
     final TrueTime trueTime;
@@ -28,6 +29,8 @@ final class World {
     final Oscillator hypervisorOscillator;
     final BatteryRtc rtc;
     final SplittableRandom ntpNoise;
+    /** The widenings of the wallsync daemon's TSC pairing brackets ({@link SimTsc}). */
+    final SplittableRandom tscPairingJitter;
     private boolean suspended;
 
     World(Scenario scenario, long seed, Simulation sim) {
@@ -58,6 +61,7 @@ final class World {
                 scenario.host().rtc().errorNs(),
                 scenario.host().rtc().ppm());
         this.ntpNoise = new SplittableRandom(mix(seed, NTP_NOISE_STREAM));
+        this.tscPairingJitter = new SplittableRandom(mix(seed, TSC_PAIRING_STREAM));
     }
 
     /** SplitMix64 finaliser of seed + stream: independent streams from one seed. */

@@ -25,11 +25,13 @@ import java.util.Set;
  */
 public final class ScenarioLoader {
     /** The embedded scenarios, by name; {@code default} reproduces the historical bug. */
-    public static final List<String> EMBEDDED = List.of("default", "drift", "leap-second", "suspend-resume", "large");
+    public static final List<String> EMBEDDED = List.of("default", "drift", "leap-second", "suspend-resume", "large", "slew");
 
     private static final long NS_PER_S = 1_000_000_000L;
     /** A bound that keeps a mistyped scenario from running for hours: samples x guests. */
     private static final long MAX_GUEST_SAMPLES = 2_000_000_000L;
+    /** Widest TSC pairing jitter a scenario may ask for: 1 ms (real pairers reject brackets far narrower). */
+    static final long MAX_TSC_PAIRING_JITTER_NS = 1_000_000L;
 
     private ScenarioLoader() {}
 
@@ -331,8 +333,15 @@ public final class ScenarioLoader {
     private static HypervisorSpec hypervisor(Fields f) throws ScenarioException {
         OscillatorSpec clocksource = oscillator(f.section("clocksource"), 0);
         long push = f.positiveDuration("push_period", 11 * 60 * NS_PER_S);
+        long jitter = nonNegative(f, "tsc_pairing_jitter", 0);
+        if (jitter > MAX_TSC_PAIRING_JITTER_NS) {
+            throw f.error(
+                    "tsc_pairing_jitter",
+                    "expected at most " + Durations.format(MAX_TSC_PAIRING_JITTER_NS)
+                            + " (a pairing bracket of a preempted read; wider ones are rejected by real pairers)");
+        }
         f.finish();
-        return new HypervisorSpec(clocksource, push);
+        return new HypervisorSpec(clocksource, push, jitter);
     }
 
     private static CostModel costs(Fields f) throws ScenarioException {
