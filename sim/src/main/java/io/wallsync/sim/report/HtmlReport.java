@@ -3,6 +3,7 @@ package io.wallsync.sim.report;
 import io.wallsync.sim.result.GuestResult;
 import io.wallsync.sim.result.PolicyResult;
 import io.wallsync.sim.result.SimulationResult;
+import io.wallsync.sim.result.VmclockResult;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.knowm.xchart.XYChart;
 
 /**
  * {@code --report DIR}: an HTML page with the policy table, the boot error of each guest and the two
@@ -26,6 +29,12 @@ public final class HtmlReport {
         Files.createDirectories(dir);
         Plots.save(Plots.errorCharts(result), dir.resolve("error.png"));
         Plots.save(Plots.costChart(result), dir.resolve("cost.png"));
+        Optional<XYChart> vmclock = Plots.vmclockChart(result);
+        if (vmclock.isPresent()) {
+            Plots.save(vmclock.get(), dir.resolve("vmclock.png"));
+        } else {
+            Files.deleteIfExists(dir.resolve("vmclock.png"));
+        }
         try (Writer w = Files.newBufferedWriter(dir.resolve("summary.json"), StandardCharsets.UTF_8)) {
             SummaryJson.write(result, w);
         }
@@ -82,6 +91,7 @@ public final class HtmlReport {
                 "<h2>Error over time</h2>\n<p>Top: the error of the date a guest booting at that instant would read "
                         + "(W + system time, or the host clock under KVM). Bottom: the median error of the guests running "
                         + "then. Below 1 us is drawn at 1 us.</p>\n<img src=\"error.png\" alt=\"guest error against time per policy\">\n");
+        vmclockSection(result, b);
         b.append("<h2>Cost</h2>\n<img src=\"cost.png\" alt=\"modelled CPU cost per hour per policy\">\n");
         List<PolicyResult> ps = result.policies();
         if (!ps.isEmpty() && !ps.getFirst().guests().isEmpty()) {
@@ -114,6 +124,54 @@ public final class HtmlReport {
         b.append(
                 "<p>Data: <a href=\"summary.json\">summary.json</a>, <a href=\"series.csv\">series.csv</a>.</p>\n</body></html>\n");
         return b.toString();
+    }
+
+    /** The vmclock counter path: a table per policy and per guest, and the plot (when any read one). */
+    private static void vmclockSection(SimulationResult result, StringBuilder b) {
+        List<PolicyResult> ps = result.policies().stream()
+                .filter(p -> p.vmclock().isPresent())
+                .toList();
+        if (ps.isEmpty()) {
+            return;
+        }
+        b.append("<h2>vmclock counter path</h2>\n<p>At every sample each guest reads its page's vmclock structure "
+                + "at the TSC (as Linux's ptp_vmclock does): the time there, its error against dom0's CLOCK_REALTIME "
+                + "plus the domain's offset (what the daemon calibrates against, and what the published maximum error "
+                + "covers) and against true UTC (dom0's own NTP error is not in the bound). A violation is an error "
+                + "against dom0 above the bound.</p>\n");
+        b.append("<table><tr><th>policy / guest</th><th>counter reads</th><th>max |error| vs dom0</th>"
+                + "<th>p50 |error| vs dom0</th><th>p50 bound</th><th>max bound</th><th>max error / bound</th>"
+                + "<th>violations</th><th>max |error| vs UTC</th><th>UTC error above bound</th></tr>\n");
+        for (PolicyResult p : ps) {
+            vmclockRow(b, p.policy().id(), p.vmclock().get(), true);
+            int shown = 0;
+            for (GuestResult g : p.guests()) {
+                if (g.vmclock().isPresent() && shown++ < MAX_GUEST_ROWS) {
+                    vmclockRow(b, "\u00a0\u00a0" + g.name(), g.vmclock().get(), false);
+                }
+            }
+        }
+        b.append("</table>\n");
+        if (ps.stream().anyMatch(p -> p.vmclock().get().counterReads() > 0)) {
+            b.append("<p>Per policy: the largest error of the guests' reads against dom0's clock and against true UTC, "
+                    + "and the smallest bound published with them (each point the peak, or for the bound the least, "
+                    + "of its bucket; below 1 ns drawn at 1 ns).</p>\n"
+                    + "<img src=\"vmclock.png\" alt=\"vmclock error against the published bound over time\">\n");
+        }
+    }
+
+    private static void vmclockRow(StringBuilder b, String name, VmclockResult v, boolean medians) {
+        b.append("<tr><td>").append(esc(name)).append("</td>");
+        cell(b, v.counterReads() + "/" + v.reads());
+        cell(b, Human.ns(v.maxAbsErrorVsHostNs()));
+        cell(b, medians ? Human.ns(v.p50AbsErrorVsHostNs()) : "");
+        cell(b, medians ? Human.ns(v.p50BoundNs()) : "");
+        cell(b, Human.ns(v.maxBoundNs()));
+        cell(b, TextTable.ratio(v.maxErrorToBound()));
+        cell(b, Long.toString(v.violations()));
+        cell(b, Human.ns(v.maxAbsErrorVsUtcNs()));
+        cell(b, Long.toString(v.utcAboveBound()));
+        b.append("</tr>\n");
     }
 
     private static void cell(StringBuilder b, String text) {

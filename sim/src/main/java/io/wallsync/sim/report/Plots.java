@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -195,6 +196,122 @@ public final class Plots {
             if (worst >= 0) {
                 xs.add((double) series.timeNs(worstAt));
                 ys.add(Math.max(FLOOR_NS, (double) worst));
+            }
+        }
+    }
+
+    /** vmclock errors below 1 ns are drawn at 1 ns (the counter path is often exact to the ns). */
+    static final double VMCLOCK_FLOOR_NS = 1;
+
+    /** What a vmclock line shows at each sample instant. */
+    enum VmclockView {
+        /** Largest |counter-path time - dom0 CLOCK_REALTIME| over the guests (what the bound covers). */
+        ERROR_VS_DOM0("|time - dom0 CLOCK_REALTIME|"),
+        /** Smallest published maximum error over the guests. */
+        BOUND("published max error"),
+        /** Largest |counter-path time - true UTC| over the guests (not covered by the bound). */
+        ERROR_VS_UTC("|time - true UTC|");
+
+        final String title;
+
+        VmclockView(String title) {
+            this.title = title;
+        }
+
+        long at(ErrorSeries s, int i) {
+            return switch (this) {
+                case ERROR_VS_DOM0 -> s.vmclockMaxAbsErrorVsHostNs(i);
+                case BOUND -> s.vmclockMinBoundNs(i);
+                case ERROR_VS_UTC -> s.vmclockMaxAbsErrorVsUtcNs(i);
+            };
+        }
+    }
+
+    /**
+     * The vmclock counter path of the policies that publish one: per policy, the largest error of
+     * the guests' reads against dom0's clock (what the bound covers), the smallest bound published
+     * with them, and the largest error against true UTC (which the bound does not cover). Log
+     * scale; empty when no policy published a usable counter.
+     */
+    public static Optional<XYChart> vmclockChart(SimulationResult result) {
+        List<Line> lines = new ArrayList<>();
+        for (PolicyResult p : result.policies()) {
+            if (p.vmclock().isEmpty() || p.vmclock().get().counterReads() == 0) {
+                continue;
+            }
+            for (VmclockView view : VmclockView.values()) {
+                List<Double> xs = new ArrayList<>();
+                List<Double> ys = new ArrayList<>();
+                downsampleVmclock(p.series(), view, xs, ys);
+                lines.add(new Line(p.policy().id() + ": " + view.title, xs, ys));
+            }
+        }
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        double maxNs = lines.stream()
+                .flatMap(l -> l.errorsNs().stream())
+                .mapToDouble(d -> d)
+                .max()
+                .orElse(VMCLOCK_FLOOR_NS);
+        AxisUnit y = AxisUnit.forLogRange(VMCLOCK_FLOOR_NS, Math.max(maxNs, 10 * VMCLOCK_FLOOR_NS));
+        AxisUnit x = AxisUnit.forLinearRange(result.scenario().durationNs());
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title("vmclock counter path: guests' error and the published bound - scenario "
+                        + result.scenario().name() + ", seed " + result.seed())
+                .xAxisTitle("true time since host boot (" + x.label + ")")
+                .yAxisTitle("error, bound (" + y.label + ", log scale)")
+                .build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.##########");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        for (int i = 0; i < lines.size(); i++) {
+            Line line = lines.get(i);
+            XYSeries series = chart.addSeries(
+                    line.policy(),
+                    line.timesNs().stream().map(x::of).toList(),
+                    line.errorsNs().stream().map(y::of).toList());
+            series.setMarker(SeriesMarkers.NONE);
+            series.setLineStyle(STROKES.get(i % STROKES.size()));
+        }
+        return Optional.of(chart);
+    }
+
+    /**
+     * At most {@link #MAX_POINTS} points. The error against dom0 and the bound are drawn at the same
+     * instant of each bucket, the one where the error is closest to its bound (largest error /
+     * bound), so that the gap between the two lines is the least margin of the bucket and a
+     * violation shows as the error line above the bound line; the error against true UTC keeps each
+     * bucket's peak. Instants without a counter read are skipped; values floored at {@link
+     * #VMCLOCK_FLOOR_NS}.
+     */
+    static void downsampleVmclock(ErrorSeries series, VmclockView view, List<Double> xs, List<Double> ys) {
+        int n = series.size();
+        int bucket = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
+        for (int start = 0; start < n; start += bucket) {
+            int end = Math.min(n, start + bucket);
+            int chosenAt = -1;
+            double worst = -1;
+            for (int i = start; i < end; i++) {
+                long bound = series.vmclockMinBoundNs(i);
+                if (bound < 0) {
+                    continue;
+                }
+                double score = view == VmclockView.ERROR_VS_UTC
+                        ? series.vmclockMaxAbsErrorVsUtcNs(i)
+                        : series.vmclockMaxAbsErrorVsHostNs(i) / Math.max(1.0, bound);
+                if (score > worst) {
+                    worst = score;
+                    chosenAt = i;
+                }
+            }
+            if (chosenAt >= 0) {
+                xs.add((double) series.timeNs(chosenAt));
+                ys.add(Math.max(VMCLOCK_FLOOR_NS, (double) view.at(series, chosenAt)));
             }
         }
     }

@@ -8,11 +8,14 @@ import java.io.Writer;
 
 /**
  * The error series as CSV, one row per policy and sample instant:
- * {@code policy,time_ns,live_guests,max_abs_error_ns,mean_abs_error_ns,median_abs_error_ns,published_error_ns}.
+ * {@code policy,time_ns,live_guests,max_abs_error_ns,mean_abs_error_ns,median_abs_error_ns,published_error_ns,}
+ * {@code vmclock_max_abs_error_vs_dom0_ns,vmclock_max_abs_error_vs_utc_ns,vmclock_min_bound_ns}; the
+ * vmclock cells are empty where no guest read a usable counter (and for policies without one).
  */
 public final class SeriesCsv {
     public static final String HEADER =
-            "policy,time_ns,live_guests,max_abs_error_ns,mean_abs_error_ns,median_abs_error_ns,published_error_ns";
+            "policy,time_ns,live_guests,max_abs_error_ns,mean_abs_error_ns,median_abs_error_ns,published_error_ns,"
+            + "vmclock_max_abs_error_vs_dom0_ns,vmclock_max_abs_error_vs_utc_ns,vmclock_min_bound_ns";
 
     private SeriesCsv() {}
 
@@ -36,10 +39,21 @@ public final class SeriesCsv {
                         .append(',')
                         .append(s.medianAbsErrorNs(i))
                         .append(',')
-                        .append(s.publishedErrorNs(i))
-                        .append('\n');
+                        .append(s.publishedErrorNs(i));
+                optional(row, s.vmclockMaxAbsErrorVsHostNs(i));
+                optional(row, s.vmclockMaxAbsErrorVsUtcNs(i));
+                optional(row, s.vmclockMinBoundNs(i));
+                row.append('\n');
                 out.write(row.toString());
             }
+        }
+    }
+
+    /** A comma and the value, or only the comma for -1 (no value). */
+    private static void optional(StringBuilder row, long value) {
+        row.append(',');
+        if (value >= 0) {
+            row.append(value);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.wallsync.sim.result.GuestResult;
 import io.wallsync.sim.result.PolicyResult;
 import io.wallsync.sim.result.SimulationResult;
+import io.wallsync.sim.result.VmclockResult;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ public final class SummaryJson {
         m.put("notifier_calls", p.notifierCalls());
         m.put("cpu_ns_per_hour", Math.round(p.cpuNsPerHour()));
         m.put("events", p.events());
+        m.put("vmclock", p.vmclock().map(SummaryJson::policyVmclock).orElse(null));
         Map<String, Object> boot = new LinkedHashMap<>();
         List<Map<String, Object>> guests = new ArrayList<>();
         for (GuestResult g : p.guests()) {
@@ -71,10 +73,33 @@ public final class SummaryJson {
                     "time_to_correct_ns",
                     g.timeToCorrectNs().isPresent() ? g.timeToCorrectNs().getAsLong() : null);
             gm.put("samples", g.samples());
+            gm.put("vmclock", g.vmclock().map(SummaryJson::vmclock).orElse(null));
             guests.add(gm);
         }
         m.put("boot_error_ns", boot);
         m.put("guests", guests);
+        return m;
+    }
+
+    /** The vmclock reads of a policy or a guest (the medians only for a policy). */
+    private static Map<String, Object> vmclock(VmclockResult v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reads", v.reads());
+        m.put("counter_reads", v.counterReads());
+        m.put("max_abs_error_vs_dom0_ns", v.maxAbsErrorVsHostNs());
+        m.put("max_abs_error_vs_utc_ns", v.maxAbsErrorVsUtcNs());
+        m.put("max_error_to_bound", v.maxErrorToBound());
+        m.put("violations", v.violations());
+        m.put("utc_above_bound", v.utcAboveBound());
+        m.put("max_bound_ns", v.maxBoundNs());
+        return m;
+    }
+
+    /** As {@link #vmclock(VmclockResult)}, with the medians a policy keeps. */
+    private static Map<String, Object> policyVmclock(VmclockResult v) {
+        Map<String, Object> m = vmclock(v);
+        m.put("p50_bound_ns", v.p50BoundNs());
+        m.put("p50_abs_error_vs_dom0_ns", v.p50AbsErrorVsHostNs());
         return m;
     }
 
