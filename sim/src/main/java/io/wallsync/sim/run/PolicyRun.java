@@ -48,6 +48,15 @@ public final class PolicyRun {
     private long[] scratch = new long[64];
 
     public PolicyRun(Scenario scenario, Policy policy, long seed) {
+        this(scenario, policy, seed, ServePlatform.TscSource.HOST_CLOCKSOURCE);
+    }
+
+    /**
+     * @param tsc the oscillator the wallsync policy's TSC counts: dom0's clocksource as the daemon
+     *     requires; the hypervisor's own (tests only) shows what a counter that is not dom0's
+     *     clocksource does to the bounds
+     */
+    PolicyRun(Scenario scenario, Policy policy, long seed, ServePlatform.TscSource tsc) {
         this.scenario = scenario;
         this.policy = policy;
         this.world = new World(scenario, seed, sim);
@@ -63,6 +72,7 @@ public final class PolicyRun {
                         timekeeper,
                         pushPeriodNs,
                         bootWallNs,
+                        tsc,
                         scenario.hypervisor().tscPairingJitterNs());
             case LEGACY_PERIODIC, STEP_AND_PERIODIC ->
                 new XenPolicyPlatform(policy, world, timekeeper, pushPeriodNs, bootWallNs);

@@ -77,13 +77,31 @@ final class ServePlatform implements Platform {
     private final SimTsc tsc;
     private int guests;
 
+    /** Which oscillator the TSC counts. */
+    enum TscSource {
+        /** The host oscillator, dom0's clocksource: what the daemon requires for counter_id X86_TSC. */
+        HOST_CLOCKSOURCE,
+        /**
+         * The hypervisor's system-time oscillator, which dom0's clock does not run on: a counter the
+         * daemon must not calibrate (tests show that its bounds then fail).
+         */
+        HYPERVISOR_CLOCKSOURCE
+    }
+
     /**
+     * @param tscSource the oscillator the TSC counts
      * @param tscPairingJitterNs largest widening of each bracket of the daemon's TSC pairings, ns
      */
-    ServePlatform(World world, Timekeeper timekeeper, long pushPeriodNs, long bootWallNs, long tscPairingJitterNs) {
+    ServePlatform(
+            World world,
+            Timekeeper timekeeper,
+            long pushPeriodNs,
+            long bootWallNs,
+            TscSource tscSource,
+            long tscPairingJitterNs) {
         this.world = world;
         this.tsc = new SimTsc(
-                world.hostClocksource(),
+                tscSource == TscSource.HOST_CLOCKSOURCE ? world.hostClocksource() : world.hypervisorClocksource(),
                 timekeeper,
                 Math.multiplyExact(tscPairingJitterNs, SimTsc.TICKS_PER_NS),
                 world.tscPairingJitter);
