@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
             "Runs the scenario under each sync policy (legacy-periodic, step-and-periodic, kvm-per-tick,"
                     + " wallsync) on the same world and seed, and reports how wrong the guests were and what it"
                     + " cost.",
-            "Embedded scenarios: default (the historical bug), drift, leap-second, suspend-resume, large."
+            "Embedded scenarios: default (the historical bug), drift, leap-second, suspend-resume, large, slew."
                     + " The schema of scenario files and the limits on them are in docs/simulator.md."
         },
         sortOptions = false)

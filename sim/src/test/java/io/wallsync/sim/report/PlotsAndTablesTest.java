@@ -118,4 +118,43 @@ class PlotsAndTablesTest {
         assertThat(policies.getFirst()).startsWith("policy  ");
         assertThat(policies).allSatisfy(l -> assertThat(l).hasSameSizeAs(policies.getFirst()));
     }
+
+    @Test
+    void theVmclockSectionHasTheWallsyncPolicyAndEachGuestInAlignedColumns() {
+        StringWriter w = new StringWriter();
+        TextTable.print(result, new PrintWriter(w, true), 20);
+        List<String> lines = w.toString().lines().toList();
+        int at = lines.indexOf(lines.stream()
+                .filter(l -> l.startsWith("vmclock counter path"))
+                .findFirst()
+                .orElseThrow());
+        List<String> policy = lines.subList(at + 1, at + 3);
+        assertThat(policy.get(0)).startsWith("  policy    counter reads");
+        assertThat(policy.get(1)).startsWith("  wallsync  ");
+        assertThat(policy).allSatisfy(l -> assertThat(l).hasSameSizeAs(policy.getFirst()));
+        assertThat(lines.get(at + 3)).isEqualTo("  per guest (wallsync):");
+        List<String> guests = lines.subList(at + 4, at + 7);
+        assertThat(guests.get(1)).startsWith("    a-guest-with-a-name-of-38-characters  ");
+        assertThat(guests).allSatisfy(l -> assertThat(l).hasSameSizeAs(guests.getFirst()));
+        // Violations is the 7th column of the policy line: none.
+        assertThat(policy.get(1).trim().split("\\s{2,}")[6]).isEqualTo("0");
+    }
+
+    @Test
+    void theVmclockChartDrawsErrorAndBoundAtTheSameInstantOfEachBucket() {
+        XYChart chart = Plots.vmclockChart(result).orElseThrow();
+        assertThat(chart.getSeriesMap().keySet())
+                .containsExactly(
+                        "wallsync: |time - dom0 CLOCK_REALTIME|",
+                        "wallsync: published max error",
+                        "wallsync: |time - true UTC|");
+        XYSeries error = chart.getSeriesMap().get("wallsync: |time - dom0 CLOCK_REALTIME|");
+        XYSeries bound = chart.getSeriesMap().get("wallsync: published max error");
+        assertThat(error.getXData()).isEqualTo(bound.getXData());
+        double[] e = error.getYData();
+        double[] b = bound.getYData();
+        for (int i = 0; i < e.length; i++) {
+            assertThat(e[i]).isLessThanOrEqualTo(b[i]);
+        }
+    }
 }

@@ -65,6 +65,65 @@ class ReportWritersTest {
     }
 
     @Test
+    void summaryJsonHasTheVmclockReadsOfTheWallsyncPolicyOnly() throws Exception {
+        StringWriter w = new StringWriter();
+        SummaryJson.write(result, w);
+        JsonNode policies = new ObjectMapper().readTree(w.toString()).get("policies");
+        List<String> keys = List.of(
+                "reads",
+                "counter_reads",
+                "max_abs_error_vs_dom0_ns",
+                "max_abs_error_vs_utc_ns",
+                "max_error_to_bound",
+                "violations",
+                "utc_above_bound",
+                "max_bound_ns");
+        JsonNode v = policies.get("wallsync").get("vmclock");
+        assertThat(v.fieldNames())
+                .toIterable()
+                .containsExactlyElementsOf(concat(keys, List.of("p50_bound_ns", "p50_abs_error_vs_dom0_ns")));
+        // Guest a is sampled at 1 min (boot) and every 10 s from 1 min to 20 min: 1 + 115 reads;
+        // guest b from 2 min: 1 + 109; all after the first calibrated beat (1 s).
+        assertThat(v.get("reads").asLong()).isEqualTo(116 + 110);
+        assertThat(v.get("counter_reads").asLong()).isEqualTo(116 + 110);
+        assertThat(v.get("violations").asLong()).isZero();
+        for (JsonNode g : policies.get("wallsync").get("guests")) {
+            assertThat(g.get("vmclock").fieldNames()).toIterable().containsExactlyElementsOf(keys);
+        }
+        for (String other : List.of("legacy-periodic", "step-and-periodic", "kvm-per-tick")) {
+            assertThat(policies.get(other).get("vmclock").isNull()).isTrue();
+            assertThat(policies.get(other).get("guests").get(0).get("vmclock").isNull())
+                    .isTrue();
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    @Test
+    void csvHasVmclockCellsForTheWallsyncPolicyOnceAGuestReadsACounter() throws Exception {
+        StringWriter w = new StringWriter();
+        SeriesCsv.write(result, w);
+        List<String> lines = w.toString().lines().toList();
+        assertThat(lines.getFirst())
+                .endsWith(",published_error_ns,vmclock_max_abs_error_vs_dom0_ns,vmclock_max_abs_error_vs_utc_ns,"
+                        + "vmclock_min_bound_ns");
+        // Before any guest runs (0 s) no one reads: empty cells; at 10 min both guests read a bound.
+        assertThat(lines).anyMatch(l -> l.startsWith("wallsync,0,0,") && l.endsWith(",,,"));
+        String atTenMinutes = lines.stream()
+                .filter(l -> l.startsWith("wallsync,600000000000,"))
+                .findFirst()
+                .orElseThrow();
+        String[] cells = atTenMinutes.split(",", -1);
+        assertThat(cells).hasSize(10);
+        assertThat(Long.parseLong(cells[9])).isPositive(); // the bound
+        assertThat(Long.parseLong(cells[7])).isLessThanOrEqualTo(Long.parseLong(cells[9]));
+        assertThat(lines).filteredOn(l -> !l.startsWith("wallsync,") && !l.startsWith("policy,"))
+                .allMatch(l -> l.endsWith(",,,"));
+    }
+
+    @Test
     void csvHasAHeaderAndOneRowPerPolicyAndSample() throws Exception {
         StringWriter w = new StringWriter();
         SeriesCsv.write(result, w);
@@ -98,6 +157,8 @@ class ReportWritersTest {
         assertThat(dir.resolve("report/cost.png")).exists();
         assertThat(dir.resolve("report/series.csv")).exists();
         assertThat(dir.resolve("report/summary.json")).exists();
+        assertThat(html).contains("<h2>vmclock counter path</h2>", "src=\"vmclock.png\"");
+        assertThat(dir.resolve("report/vmclock.png")).exists();
     }
 
     @Test

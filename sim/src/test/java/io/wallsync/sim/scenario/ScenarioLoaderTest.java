@@ -53,6 +53,32 @@ class ScenarioLoaderTest {
         assertThat(s.host().ntp().pollIntervalNs()).isEqualTo(64_000_000_000L);
         assertThat(s.costs()).isEqualTo(CostModel.defaults());
         assertThat(s.guests()).isEmpty();
+        assertThat(s.hypervisor().tscPairingJitterNs()).isZero();
+    }
+
+    @Test
+    void theSlewScenarioSlewsWithJitteredPairingsAndSamplesBetweenBeats() throws ScenarioException {
+        Scenario s = ScenarioLoader.load("slew");
+        assertThat(s.hypervisor().tscPairingJitterNs()).isEqualTo(40);
+        // 130 ms is not a divisor of the 1 s beat: reads fall at 100 phases between two beats.
+        assertThat(1_000_000_000L % s.sampleIntervalNs()).isNotZero();
+        assertThat(s.host().ntp().maxSlewPpm()).isEqualTo(500.0);
+        assertThat(s.policies()).containsExactly(Policy.STEP_AND_PERIODIC, Policy.WALLSYNC);
+    }
+
+    @Test
+    void aTscPairingJitterMustBeANonNegativeDurationOfAtMostAMillisecond() {
+        for (String bad : List.of("-1ns", "2ms", "fast")) {
+            String yaml = "name: t\nduration: 1h\nhypervisor:\n  tsc_pairing_jitter: " + bad + "\n";
+            assertThatThrownBy(() -> ScenarioLoader.parse("bad.yaml", yaml))
+                    .isInstanceOfSatisfying(ScenarioException.class, e -> {
+                        assertThat(e.line()).isEqualTo(4);
+                        assertThat(e.field()).isEqualTo("hypervisor.tsc_pairing_jitter");
+                    });
+        }
+        assertThatThrownBy(() -> ScenarioLoader.parse(
+                        "bad.yaml", "name: t\nduration: 1h\nhypervisor:\n  tsc_pairing_jitter: 2ms\n"))
+                .hasMessageContaining("expected at most 1ms");
     }
 
     @Test
