@@ -128,9 +128,8 @@ public final class HtmlReport {
 
     /** The vmclock counter path: a table per policy and per guest, and the plot (when any read one). */
     private static void vmclockSection(SimulationResult result, StringBuilder b) {
-        List<PolicyResult> ps = result.policies().stream()
-                .filter(p -> p.vmclock().isPresent())
-                .toList();
+        List<PolicyResult> ps =
+                result.policies().stream().filter(p -> p.vmclock().isPresent()).toList();
         if (ps.isEmpty()) {
             return;
         }

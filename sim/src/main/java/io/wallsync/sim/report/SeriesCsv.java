@@ -15,7 +15,7 @@ import java.io.Writer;
 public final class SeriesCsv {
     public static final String HEADER =
             "policy,time_ns,live_guests,max_abs_error_ns,mean_abs_error_ns,median_abs_error_ns,published_error_ns,"
-            + "vmclock_max_abs_error_vs_dom0_ns,vmclock_max_abs_error_vs_utc_ns,vmclock_min_bound_ns";
+                    + "vmclock_max_abs_error_vs_dom0_ns,vmclock_max_abs_error_vs_utc_ns,vmclock_min_bound_ns";
 
     private SeriesCsv() {}
 

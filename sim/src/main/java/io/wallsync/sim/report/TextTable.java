@@ -87,8 +87,8 @@ public final class TextTable {
         if (withVmclock.isEmpty()) {
             return;
         }
-        out.println("vmclock counter path (time at the TSC from each guest's page; error against dom0's"
-                + " CLOCK_REALTIME + offset, which the published bound covers, and against true UTC, which it does not):");
+        out.println("vmclock counter path (each guest reads its page at the TSC; the bound covers |err| against"
+                + " dom0's clock, not against UTC):");
         Columns table = new Columns(
                 List.of(
                         "policy",

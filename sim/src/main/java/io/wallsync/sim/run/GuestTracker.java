@@ -18,6 +18,7 @@ final class GuestTracker {
     VmclockProbe vmclock;
     /** Its vmclock reads, null with {@link #vmclock}. */
     VmclockResult.Accumulator vmclockStats;
+
     private long bootTrueNs;
     private long bootErrorNs;
     private boolean bootKnewUnsynchronised;

@@ -45,6 +45,7 @@ public final class PolicyRun {
     private final ErrorSeries series = new ErrorSeries();
     /** Every guest's vmclock reads together, with medians; created at the first guest that reads one. */
     private VmclockResult.Accumulator vmclock;
+
     private long[] scratch = new long[64];
 
     public PolicyRun(Scenario scenario, Policy policy, long seed) {
@@ -211,8 +212,7 @@ public final class PolicyRun {
             }
             sum += abs;
             scratch[i] = abs;
-            if (t.vmclock != null
-                    && readVmclock(t, dom0Realtime, trueUtc) instanceof VmclockProbe.Read.Time read) {
+            if (t.vmclock != null && readVmclock(t, dom0Realtime, trueUtc) instanceof VmclockProbe.Read.Time read) {
                 vmclockHost = Math.max(vmclockHost, Math.abs(read.epochNs() - dom0Realtime - t.expectedOffsetNs));
                 vmclockUtc = Math.max(vmclockUtc, Math.abs(read.epochNs() - trueUtc - t.expectedOffsetNs));
                 vmclockBound = vmclockBound < 0 ? read.maxErrorNs() : Math.min(vmclockBound, read.maxErrorNs());

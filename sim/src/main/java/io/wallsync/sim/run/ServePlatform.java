@@ -66,8 +66,8 @@ final class ServePlatform implements Platform {
      * kernel lag 0 (the model's adjtimex accumulates at the old rate and applies the new one at
      * once); a disruption beyond a 20 % rate change, as in the real mode.
      */
-    static final VmclockCalibrator.Settings CALIBRATION = new VmclockCalibrator.Settings(
-            RATE_POLL.toNanos(), MAX_RATE_CHANGE_PPM, 2, 200_000_000L, 0, 0.2);
+    static final VmclockCalibrator.Settings CALIBRATION =
+            new VmclockCalibrator.Settings(RATE_POLL.toNanos(), MAX_RATE_CHANGE_PPM, 2, 200_000_000L, 0, 0.2);
 
     private final World world;
     private final Hypervisor hypervisor;

@@ -31,6 +31,7 @@ final class World {
     final SplittableRandom ntpNoise;
     /** The widenings of the wallsync daemon's TSC pairing brackets ({@link SimTsc}). */
     final SplittableRandom tscPairingJitter;
+
     private boolean suspended;
 
     World(Scenario scenario, long seed, Simulation sim) {

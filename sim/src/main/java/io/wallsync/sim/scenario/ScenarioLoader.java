@@ -25,7 +25,8 @@ import java.util.Set;
  */
 public final class ScenarioLoader {
     /** The embedded scenarios, by name; {@code default} reproduces the historical bug. */
-    public static final List<String> EMBEDDED = List.of("default", "drift", "leap-second", "suspend-resume", "large", "slew");
+    public static final List<String> EMBEDDED =
+            List.of("default", "drift", "leap-second", "suspend-resume", "large", "slew");
 
     private static final long NS_PER_S = 1_000_000_000L;
     /** A bound that keeps a mistyped scenario from running for hours: samples x guests. */

@@ -119,7 +119,8 @@ class ReportWritersTest {
         assertThat(cells).hasSize(10);
         assertThat(Long.parseLong(cells[9])).isPositive(); // the bound
         assertThat(Long.parseLong(cells[7])).isLessThanOrEqualTo(Long.parseLong(cells[9]));
-        assertThat(lines).filteredOn(l -> !l.startsWith("wallsync,") && !l.startsWith("policy,"))
+        assertThat(lines)
+                .filteredOn(l -> !l.startsWith("wallsync,") && !l.startsWith("policy,"))
                 .allMatch(l -> l.endsWith(",,,"));
     }
 

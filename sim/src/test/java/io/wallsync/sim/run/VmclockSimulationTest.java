@@ -88,7 +88,8 @@ class VmclockSimulationTest {
     /** Reads between beats: the period's maximum error grows the bound with the ticks since counter_value. */
     @Test
     void betweenBeatsTheBoundGrowsAndStillHolds() throws ScenarioException {
-        Scenario s = ScenarioLoader.parse("between.yaml", NO_SLEW.replace("sample_interval: 1s", "sample_interval: 130ms"));
+        Scenario s =
+                ScenarioLoader.parse("between.yaml", NO_SLEW.replace("sample_interval: 1s", "sample_interval: 130ms"));
         VmclockResult v = vmclock(new PolicyRun(s, Policy.WALLSYNC, s.seed()).run(t -> {}));
         // The period's maximum error is (2 x granularity 2 ns) / baseline; the baseline is the time
         // since the first pairing (no discipline change restarts it), >= 1 s, and a read is < 1 s
@@ -111,10 +112,13 @@ class VmclockSimulationTest {
                     return NotifyResult.OK;
                 },
                 0);
-        tk.clockWasSetChain().register(e -> {
-            steps.incrementAndGet();
-            return NotifyResult.OK;
-        }, 0);
+        tk.clockWasSetChain()
+                .register(
+                        e -> {
+                            steps.incrementAndGet();
+                            return NotifyResult.OK;
+                        },
+                        0);
         VmclockResult v = vmclock(run.run(t -> {}));
         // The kernel's MAXFREQ, 500 ppm in 2^-16 ppm: NTP's PI loop was clamped there.
         assertThat(maxFreq.get()).isEqualTo(500L << 16);
@@ -149,8 +153,9 @@ class VmclockSimulationTest {
         VmclockResult v = vmclock(r);
         assertThat(v.violations()).isPositive();
         assertThat(v.maxErrorToBound()).isGreaterThan(1.0);
-        long perGuest =
-                r.guests().stream().mapToLong(g -> g.vmclock().orElseThrow().violations()).sum();
+        long perGuest = r.guests().stream()
+                .mapToLong(g -> g.vmclock().orElseThrow().violations())
+                .sum();
         assertThat(perGuest).isEqualTo(v.violations());
     }
 
@@ -159,7 +164,8 @@ class VmclockSimulationTest {
         // The first pairing (at 0) has no baseline: INITIALIZING until the beat at 1 s.
         Scenario s = ScenarioLoader.parse(
                 "early.yaml",
-                NO_SLEW.replace("boot_at: 30s", "boot_at: 500ms").replace("sample_interval: 1s", "sample_interval: 250ms"));
+                NO_SLEW.replace("boot_at: 30s", "boot_at: 500ms")
+                        .replace("sample_interval: 1s", "sample_interval: 250ms"));
         VmclockResult v = vmclock(new PolicyRun(s, Policy.WALLSYNC, s.seed()).run(t -> {}));
         // Reads at 0.5 s (boot), 0.5 s and 0.75 s (samples) find none; from 1 s on every one does.
         assertThat(v.reads() - v.counterReads()).isEqualTo(3);
