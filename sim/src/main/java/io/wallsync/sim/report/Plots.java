@@ -149,24 +149,45 @@ public final class Plots {
                 .orElse(FLOOR_NS);
         AxisUnit y = AxisUnit.forLogRange(minNs, Math.max(maxNs, minNs * 10));
         AxisUnit x = AxisUnit.forLinearRange(result.scenario().durationNs());
+        return logChart(
+                view.title + " - scenario " + result.scenario().name() + ", seed " + result.seed(),
+                view.axis,
+                x,
+                y,
+                Styler.LegendPosition.OutsideE,
+                legend(lines),
+                lines);
+    }
+
+    /**
+     * A chart of lines against true time with a log error axis: {@code names.get(i)} labels
+     * {@code lines.get(i)}, each with its own dash pattern.
+     */
+    private static XYChart logChart(
+            String title,
+            String yAxis,
+            AxisUnit x,
+            AxisUnit y,
+            Styler.LegendPosition legendPosition,
+            List<String> names,
+            List<Line> lines) {
         XYChart chart = new XYChartBuilder()
                 .width(WIDTH)
                 .height(HEIGHT)
-                .title(view.title + " - scenario " + result.scenario().name() + ", seed " + result.seed())
+                .title(title)
                 .xAxisTitle("true time since host boot (" + x.label + ")")
-                .yAxisTitle(view.axis + " (" + y.label + ", log scale)")
+                .yAxisTitle(yAxis + " (" + y.label + ", log scale)")
                 .build();
         chart.getStyler().setYAxisLogarithmic(true);
         // Plain numbers (0.001, 10,000), never 1E7: the unit in the title carries the scale.
         chart.getStyler().setYAxisDecimalPattern("#,##0.##########");
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendPosition(legendPosition);
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        List<String> legend = legend(lines);
         for (int i = 0; i < lines.size(); i++) {
             Line line = lines.get(i);
             XYSeries s = chart.addSeries(
-                    legend.get(i),
+                    names.get(i),
                     line.timesNs().stream().map(x::of).toList(),
                     line.errorsNs().stream().map(y::of).toList());
             s.setMarker(SeriesMarkers.NONE);
@@ -177,10 +198,7 @@ public final class Plots {
 
     /** Keeps each bucket's largest value; times and errors in ns, errors floored at {@link #FLOOR_NS}. */
     static void downsample(ErrorSeries series, ErrorView view, List<Double> xs, List<Double> ys) {
-        int n = series.size();
-        int bucket = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
-        for (int start = 0; start < n; start += bucket) {
-            int end = Math.min(n, start + bucket);
+        forEachBucket(series.size(), (start, end) -> {
             long worst = -1;
             int worstAt = start;
             for (int i = start; i < end; i++) {
@@ -197,6 +215,20 @@ public final class Plots {
                 xs.add((double) series.timeNs(worstAt));
                 ys.add(Math.max(FLOOR_NS, (double) worst));
             }
+        });
+    }
+
+    /** What is done with one bucket of sample indices, [start, end). */
+    @FunctionalInterface
+    interface Bucket {
+        void of(int start, int end);
+    }
+
+    /** Cuts 0..n into consecutive buckets of equal size, at most {@link #MAX_POINTS} of them. */
+    static void forEachBucket(int n, Bucket bucket) {
+        int size = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
+        for (int start = 0; start < n; start += size) {
+            bucket.of(start, Math.min(n, start + size));
         }
     }
 
@@ -256,29 +288,15 @@ public final class Plots {
                 .orElse(VMCLOCK_FLOOR_NS);
         AxisUnit y = AxisUnit.forLogRange(VMCLOCK_FLOOR_NS, Math.max(maxNs, 10 * VMCLOCK_FLOOR_NS));
         AxisUnit x = AxisUnit.forLinearRange(result.scenario().durationNs());
-        XYChart chart = new XYChartBuilder()
-                .width(WIDTH)
-                .height(HEIGHT)
-                .title("vmclock counter path: guests' error and the published bound - scenario "
-                        + result.scenario().name() + ", seed " + result.seed())
-                .xAxisTitle("true time since host boot (" + x.label + ")")
-                .yAxisTitle("error, bound (" + y.label + ", log scale)")
-                .build();
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setYAxisDecimalPattern("#,##0.##########");
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setMarkerSize(0);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        for (int i = 0; i < lines.size(); i++) {
-            Line line = lines.get(i);
-            XYSeries series = chart.addSeries(
-                    line.policy(),
-                    line.timesNs().stream().map(x::of).toList(),
-                    line.errorsNs().stream().map(y::of).toList());
-            series.setMarker(SeriesMarkers.NONE);
-            series.setLineStyle(STROKES.get(i % STROKES.size()));
-        }
-        return Optional.of(chart);
+        return Optional.of(logChart(
+                "vmclock counter path: guests' error and the published bound - scenario "
+                        + result.scenario().name() + ", seed " + result.seed(),
+                "error, bound",
+                x,
+                y,
+                Styler.LegendPosition.OutsideS,
+                lines.stream().map(Line::policy).toList(),
+                lines));
     }
 
     /**
@@ -290,10 +308,7 @@ public final class Plots {
      * #VMCLOCK_FLOOR_NS}.
      */
     static void downsampleVmclock(ErrorSeries series, VmclockView view, List<Double> xs, List<Double> ys) {
-        int n = series.size();
-        int bucket = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
-        for (int start = 0; start < n; start += bucket) {
-            int end = Math.min(n, start + bucket);
+        forEachBucket(series.size(), (start, end) -> {
             int chosenAt = -1;
             double worst = -1;
             for (int i = start; i < end; i++) {
@@ -313,7 +328,7 @@ public final class Plots {
                 xs.add((double) series.timeNs(chosenAt));
                 ys.add(Math.max(VMCLOCK_FLOOR_NS, (double) view.at(series, chosenAt)));
             }
-        }
+        });
     }
 
     /** Modelled CPU cost per hour of each policy, in a unit that fits (XChart cannot put bars on a log axis). */

@@ -161,35 +161,17 @@ final class ServePlatform implements Platform {
     }
 
     /** A guest that also reads its page's vmclock structure. */
-    private record WithVmclock(SimGuest guest, VmclockProbe probe) implements SimGuest {
-        @Override
-        public long wallNs() {
-            return guest.wallNs();
-        }
+    private static final class WithVmclock extends XenGuests.Wrapped {
+        private final VmclockProbe probe;
 
-        @Override
-        public void beforeSample() {
-            guest.beforeSample();
-        }
-
-        @Override
-        public void reread() {
-            guest.reread();
-        }
-
-        @Override
-        public boolean bootKnewUnsynchronised() {
-            return guest.bootKnewUnsynchronised();
+        WithVmclock(SimGuest guest, VmclockProbe probe) {
+            super(guest);
+            this.probe = probe;
         }
 
         @Override
         public Optional<VmclockProbe> vmclock() {
             return Optional.of(probe);
-        }
-
-        @Override
-        public String kind() {
-            return guest.kind();
         }
     }
 

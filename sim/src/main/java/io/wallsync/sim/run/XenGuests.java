@@ -12,6 +12,7 @@ import io.wallsync.core.xen.Domain;
 import io.wallsync.core.xen.Hypervisor;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Xen guests as the simulator runs them: PV over the core's {@link PvGuest}, HVM over the core's RTC. */
@@ -66,11 +67,14 @@ final class XenGuests {
         }
     }
 
-    /**
-     * A PV guest of the wallsync policy that booted while its page's clock_status said the host was
-     * not synchronised (vmclock's FREERUNNING): it keeps time as {@code guest} does, and knows it.
-     */
-    record ToldUnsynchronised(SimGuest guest) implements SimGuest {
+    /** A guest that keeps time as the guest it wraps does; subclasses change what it knows or reads. */
+    abstract static class Wrapped implements SimGuest {
+        private final SimGuest guest;
+
+        Wrapped(SimGuest guest) {
+            this.guest = guest;
+        }
+
         @Override
         public long wallNs() {
             return guest.wallNs();
@@ -88,12 +92,32 @@ final class XenGuests {
 
         @Override
         public boolean bootKnewUnsynchronised() {
-            return true;
+            return guest.bootKnewUnsynchronised();
+        }
+
+        @Override
+        public Optional<VmclockProbe> vmclock() {
+            return guest.vmclock();
         }
 
         @Override
         public String kind() {
             return guest.kind();
+        }
+    }
+
+    /**
+     * A PV guest of the wallsync policy that booted while its page's clock_status said the host was
+     * not synchronised (vmclock's FREERUNNING): it keeps time as {@code guest} does, and knows it.
+     */
+    static final class ToldUnsynchronised extends Wrapped {
+        ToldUnsynchronised(SimGuest guest) {
+            super(guest);
+        }
+
+        @Override
+        public boolean bootKnewUnsynchronised() {
+            return true;
         }
     }
 
