@@ -140,7 +140,8 @@ public final class HtmlReport {
                 + "against dom0 above the bound.</p>\n");
         b.append("<table><tr><th>policy / guest</th><th>counter reads</th><th>max |error| vs dom0</th>"
                 + "<th>p50 |error| vs dom0</th><th>p50 bound</th><th>max bound</th><th>max error / bound</th>"
-                + "<th>violations</th><th>max |error| vs UTC</th><th>UTC error above bound</th></tr>\n");
+                + "<th>violations</th><th>max |error| vs UTC</th><th>UTC error above bound</th>"
+                + "<th>UTC error above bound + host maxerror / synchronised reads</th></tr>\n");
         for (PolicyResult p : ps) {
             vmclockRow(b, p.policy().id(), p.vmclock().get(), true);
             int shown = 0;
@@ -170,6 +171,7 @@ public final class HtmlReport {
         cell(b, Long.toString(v.violations()));
         cell(b, Human.ns(v.maxAbsErrorVsUtcNs()));
         cell(b, Long.toString(v.utcAboveBound()));
+        cell(b, v.utcAboveTotalBound() + "/" + v.synchronisedReads());
         b.append("</tr>\n");
     }
 

@@ -91,6 +91,8 @@ public final class SummaryJson {
         m.put("max_error_to_bound", v.maxErrorToBound());
         m.put("violations", v.violations());
         m.put("utc_above_bound", v.utcAboveBound());
+        m.put("synchronised_reads", v.synchronisedReads());
+        m.put("utc_above_bound_plus_host_maxerror", v.utcAboveTotalBound());
         m.put("max_bound_ns", v.maxBoundNs());
         return m;
     }

@@ -98,7 +98,8 @@ public final class TextTable {
                         "p50 bound",
                         "max err/bound",
                         "violations",
-                        "max|err| UTC"),
+                        "max|err| UTC",
+                        "UTC > bound+maxerror"),
                 "l");
         for (PolicyResult p : withVmclock) {
             VmclockResult v = p.vmclock().orElseThrow();
@@ -110,12 +111,21 @@ public final class TextTable {
                     Human.ns(v.p50BoundNs()),
                     ratio(v.maxErrorToBound()),
                     Long.toString(v.violations()),
-                    Human.ns(v.maxAbsErrorVsUtcNs()));
+                    Human.ns(v.maxAbsErrorVsUtcNs()),
+                    v.utcAboveTotalBound() + "/" + v.synchronisedReads());
         }
         table.print(out, "  ");
         PolicyResult first = withVmclock.getFirst();
         Columns guests = new Columns(
-                List.of("guest", "counter reads", "max|err| dom0", "max err/bound", "violations", "max|err| UTC"), "l");
+                List.of(
+                        "guest",
+                        "counter reads",
+                        "max|err| dom0",
+                        "max err/bound",
+                        "violations",
+                        "max|err| UTC",
+                        "UTC > bound+maxerror"),
+                "l");
         int shown = 0;
         for (GuestResult g : first.guests()) {
             if (g.vmclock().isEmpty() || shown == maxGuests) {
@@ -129,7 +139,8 @@ public final class TextTable {
                     Human.ns(v.maxAbsErrorVsHostNs()),
                     ratio(v.maxErrorToBound()),
                     Long.toString(v.violations()),
-                    Human.ns(v.maxAbsErrorVsUtcNs()));
+                    Human.ns(v.maxAbsErrorVsUtcNs()),
+                    v.utcAboveTotalBound() + "/" + v.synchronisedReads());
         }
         if (shown > 0) {
             out.println("  per guest (" + first.policy().id() + "):");

@@ -10,7 +10,9 @@ package io.wallsync.sim.result;
  * CLOCK_REALTIME (plus the domain's offset), which is what the daemon pairs the counter with. How
  * far dom0's clock itself is from true UTC is NTP's business (adjtimex maxerror) and not in it, so
  * an error against true UTC above the bound ({@code utcAboveBound}) is expected; one against dom0's
- * clock above it ({@code violations}) is a broken bound.
+ * clock above it ({@code violations}) is a broken bound. A bound against UTC is the sum of both,
+ * meaningful while the host is synchronised: the vmclock bound plus the host's maxerror that the
+ * page's extension publishes ({@code utcAboveTotalBound} counts the reads beyond it).
  *
  * @param reads vmclock reads taken (one per guest sample, boot included)
  * @param counterReads reads whose page had a usable counter relation (a period, clock_status
@@ -20,6 +22,10 @@ package io.wallsync.sim.result;
  * @param maxErrorToBound largest |error vs dom0| / published bound
  * @param violations counter reads with |error vs dom0| above the published bound: must be 0
  * @param utcAboveBound counter reads with |error vs true UTC| above the published bound
+ * @param synchronisedReads counter reads while the page said SYNCHRONIZED and published the host's
+ *     maxerror
+ * @param utcAboveTotalBound of those, reads with |error vs true UTC| above the published bound plus
+ *     the host's maxerror
  * @param maxBoundNs largest published bound at a counter read
  * @param p50BoundNs median published bound over the counter reads (within 0.8 %; 0 per guest,
  *     where no histogram is kept)
@@ -33,6 +39,8 @@ public record VmclockResult(
         double maxErrorToBound,
         long violations,
         long utcAboveBound,
+        long synchronisedReads,
+        long utcAboveTotalBound,
         long maxBoundNs,
         long p50BoundNs,
         long p50AbsErrorVsHostNs) {
@@ -48,6 +56,8 @@ public record VmclockResult(
         private double maxErrorToBound;
         private long violations;
         private long utcAboveBound;
+        private long synchronisedReads;
+        private long utcAboveTotalBound;
         private long maxBoundNs;
 
         public Accumulator(boolean withQuantiles) {
@@ -66,8 +76,9 @@ public record VmclockResult(
          * @param errorVsHostNs time read - (dom0 CLOCK_REALTIME + offset), signed
          * @param errorVsUtcNs time read - (true UTC + offset), signed
          * @param boundNs the published maximum error at the counter read, ns (>= 0)
+         * @param hostMaxErrorNs the host's maxerror the page published, -1 when not synchronised
          */
-        public void counter(long errorVsHostNs, long errorVsUtcNs, long boundNs) {
+        public void counter(long errorVsHostNs, long errorVsUtcNs, long boundNs, long hostMaxErrorNs) {
             reads++;
             counterReads++;
             long host = Math.abs(errorVsHostNs);
@@ -82,6 +93,12 @@ public record VmclockResult(
             }
             if (utc > boundNs) {
                 utcAboveBound++;
+            }
+            if (hostMaxErrorNs >= 0) {
+                synchronisedReads++;
+                if (utc - boundNs > hostMaxErrorNs) {
+                    utcAboveTotalBound++;
+                }
             }
             if (bounds != null) {
                 bounds.add(boundNs);
@@ -98,6 +115,8 @@ public record VmclockResult(
                     maxErrorToBound,
                     violations,
                     utcAboveBound,
+                    synchronisedReads,
+                    utcAboveTotalBound,
                     maxBoundNs,
                     bounds == null ? 0 : bounds.quantile(0.5),
                     hostErrors == null ? 0 : hostErrors.quantile(0.5));

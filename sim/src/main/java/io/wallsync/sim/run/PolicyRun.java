@@ -251,8 +251,8 @@ public final class PolicyRun {
             case VmclockProbe.Read.Time time -> {
                 long host = time.epochNs() - dom0RealtimeNs - t.expectedOffsetNs;
                 long utc = time.epochNs() - trueUtcNs - t.expectedOffsetNs;
-                t.vmclockStats.counter(host, utc, time.maxErrorNs());
-                vmclock.counter(host, utc, time.maxErrorNs());
+                t.vmclockStats.counter(host, utc, time.maxErrorNs(), time.hostMaxErrorNs());
+                vmclock.counter(host, utc, time.maxErrorNs(), time.hostMaxErrorNs());
             }
         }
         return read;

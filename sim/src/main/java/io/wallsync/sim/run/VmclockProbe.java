@@ -1,6 +1,9 @@
 package io.wallsync.sim.run;
 
 import io.wallsync.core.abi.SeqlockRetry;
+import io.wallsync.core.page.ClockStatus;
+import io.wallsync.core.page.PageExtension;
+import io.wallsync.core.page.PageExtensionLayout;
 import io.wallsync.core.port.CycleCounter;
 import io.wallsync.core.vmclock.Vmclock;
 import io.wallsync.core.vmclock.VmclockFields;
@@ -22,18 +25,23 @@ final class VmclockProbe {
         /**
          * @param epochNs the counter-path time, ns since the epoch (the domain's offset included)
          * @param maxErrorNs the published maximum error at the counter read (Long.MAX_VALUE if it
-         *     does not fit)
+         *     does not fit): the tracking error against dom0's CLOCK_REALTIME
+         * @param hostMaxErrorNs dom0's own maximum error against UTC as the page's extension
+         *     publishes it (adjtimex maxerror, byte 3176), while the vmclock says SYNCHRONIZED; -1
+         *     otherwise (an unsynchronised host's maxerror bounds nothing)
          */
-        record Time(long epochNs, long maxErrorNs) implements Read {}
+        record Time(long epochNs, long maxErrorNs, long hostMaxErrorNs) implements Read {}
     }
 
     private static final Read NO_COUNTER = new Read.NoCounter();
 
     private final Vmclock clock;
+    private final PageExtension extension;
     private final CycleCounter tsc;
 
     VmclockProbe(MemorySegment page, CycleCounter tsc) {
         this.clock = Vmclock.ofPage(page);
+        this.extension = new PageExtension(page);
         this.tsc = tsc;
     }
 
@@ -48,6 +56,11 @@ final class VmclockProbe {
         if (!f.counterUsable() || bound < 0) {
             return NO_COUNTER;
         }
-        return new Read.Time(f.epochNanosAt(value.counter()), bound);
+        // The extension is written by the same single thread: its last write is complete here.
+        long host = f.status() == ClockStatus.SYNCHRONIZED
+                        && (extension.flags() & PageExtensionLayout.FLAG_TIME_MAXERROR_VALID) != 0
+                ? extension.timeMaxerrorNanosec()
+                : -1;
+        return new Read.Time(f.epochNanosAt(value.counter()), bound, host);
     }
 }

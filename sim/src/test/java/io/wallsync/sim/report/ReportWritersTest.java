@@ -77,6 +77,8 @@ class ReportWritersTest {
                 "max_error_to_bound",
                 "violations",
                 "utc_above_bound",
+                "synchronised_reads",
+                "utc_above_bound_plus_host_maxerror",
                 "max_bound_ns");
         JsonNode v = policies.get("wallsync").get("vmclock");
         assertThat(v.fieldNames())

@@ -79,6 +79,9 @@ class VmclockSimulationTest {
         assertThat(v.maxAbsErrorVsUtcNs()).isBetween(274 * MS - 1, 274 * MS);
         // So every read is further from true UTC than its bound: dom0's own error is not in it.
         assertThat(v.utcAboveBound()).isEqualTo(572);
+        // Without NTP the host never reports synchronised: no read has a host maxerror to add.
+        assertThat(v.synchronisedReads()).isZero();
+        assertThat(v.utcAboveTotalBound()).isZero();
         // Only the wallsync policy publishes a vmclock.
         PolicyResult other = new PolicyRun(s, Policy.STEP_AND_PERIODIC, s.seed()).run(t -> {});
         assertThat(other.vmclock()).isEmpty();
@@ -97,6 +100,28 @@ class VmclockSimulationTest {
         assertThat(v.maxBoundNs()).isBetween(5L, 8L);
         assertThat(v.violations()).isZero();
         assertThat(v.maxAbsErrorVsHostNs()).isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * With NTP and no measurement noise, dom0's maxerror (|offset| at the poll, then + 500 us per
+     * second, kernel/time/ntp.c) bounds dom0's own error: the page's vmclock bound plus the
+     * host's maxerror published beside it bounds the counter path's error against true UTC.
+     */
+    @Test
+    void whileSynchronisedTheBoundPlusTheHostsMaxerrorCoversTheErrorAgainstUtc() throws ScenarioException {
+        Scenario s = ScenarioLoader.parse(
+                "ntp.yaml",
+                NO_SLEW.replace("ntp: {enabled: false}", "ntp: {first_poll: 10s, noise: 0s}")
+                        .replace("sample_interval: 1s", "sample_interval: 130ms"));
+        VmclockResult v = vmclock(new PolicyRun(s, Policy.WALLSYNC, s.seed()).run(t -> {}));
+        // STA_UNSYNC is cleared at the 4th good poll after the step at 10 s (10 + 4 x 64 = 266 s):
+        // synchronised reads from 266 s to 600 s, every 130 ms: about 334 / 0.13 = 2569.
+        assertThat(v.synchronisedReads()).isBetween(2_560L, 2_575L);
+        // The vmclock bound alone (ns) is below dom0's NTP residual (us): exceeded...
+        assertThat(v.utcAboveBound()).isPositive();
+        // ...but never with the host's maxerror added.
+        assertThat(v.utcAboveTotalBound()).isZero();
+        assertThat(v.violations()).isZero();
     }
 
     @Test
