@@ -130,10 +130,16 @@ class VmclockSimulationTest {
         PolicyRun run = new PolicyRun(s, Policy.WALLSYNC, s.seed());
         Timekeeper tk = run.timekeeper();
         AtomicLong maxFreq = new AtomicLong();
+        AtomicLong maxFreqAfterAdminSlew = new AtomicLong();
         AtomicInteger steps = new AtomicInteger();
         tk.registerGtodNotifier(
                 e -> {
-                    maxFreq.accumulateAndGet(Math.abs(e.snapshot().frequencyScaledPpm()), Math::max);
+                    long freq = Math.abs(e.snapshot().frequencyScaledPpm());
+                    maxFreq.accumulateAndGet(freq, Math::max);
+                    // dom0's monotonic clock is true time within 150 ppm: the -100 ms at 40 min.
+                    if (e.snapshot().monotonicNs() > 40 * 60 * S) {
+                        maxFreqAfterAdminSlew.accumulateAndGet(freq, Math::max);
+                    }
                     return NotifyResult.OK;
                 },
                 0);
@@ -147,6 +153,8 @@ class VmclockSimulationTest {
         VmclockResult v = vmclock(run.run(t -> {}));
         // The kernel's MAXFREQ, 500 ppm in 2^-16 ppm: NTP's PI loop was clamped there.
         assertThat(maxFreq.get()).isEqualTo(500L << 16);
+        // ...and again when it slews out the admin's -100 ms (1.56 ms/s over a 64 s poll: clamped).
+        assertThat(maxFreqAfterAdminSlew.get()).isEqualTo(500L << 16);
         // NTP's step at 30.5 s (RTC 2 s ahead), the admin's -100 ms and +5 s, NTP's step back.
         assertThat(steps.get()).isGreaterThanOrEqualTo(4);
         assertThat(v.counterReads()).isGreaterThan(100_000);
