@@ -153,9 +153,10 @@ public final class HtmlReport {
         }
         b.append("</table>\n");
         if (ps.stream().anyMatch(p -> p.vmclock().get().counterReads() > 0)) {
-            b.append("<p>Per policy: the largest error of the guests' reads against dom0's clock and against true UTC, "
-                    + "and the smallest bound published with them (each point the peak, or for the bound the least, "
-                    + "of its bucket; below 1 ns drawn at 1 ns).</p>\n"
+            b.append("<p>Per policy: the largest error of the guests' reads against dom0's clock, the smallest bound "
+                    + "published with them, both at the instant of each bucket where the error is closest to its "
+                    + "bound (so the gap between the lines is the bucket's least margin), and the largest error "
+                    + "against true UTC (each bucket's peak); below 1 ns drawn at 1 ns.</p>\n"
                     + "<img src=\"vmclock.png\" alt=\"vmclock error against the published bound over time\">\n");
         }
     }
