@@ -29,6 +29,16 @@ class VmclockSimulationTest {
         return r.vmclock().orElseThrow();
     }
 
+    /** The wallsync policy's vmclock reads on {@link #NO_SLEW} with each (from, to) replacement made. */
+    private static VmclockResult wallsyncOnNoSlew(String... replacements) throws ScenarioException {
+        String yaml = NO_SLEW;
+        for (int i = 0; i < replacements.length; i += 2) {
+            yaml = yaml.replace(replacements[i], replacements[i + 1]);
+        }
+        Scenario s = ScenarioLoader.parse("test.yaml", yaml);
+        return vmclock(new PolicyRun(s, Policy.WALLSYNC, s.seed()).run(t -> {}));
+    }
+
     /**
      * No NTP, perfect oscillators, host oscillator 40 ppm fast, RTC 250 ms ahead, samples at the
      * daemon's beats (both every 1 s from 1 s; the beat was scheduled first, so it runs first).
@@ -91,9 +101,7 @@ class VmclockSimulationTest {
     /** Reads between beats: the period's maximum error grows the bound with the ticks since counter_value. */
     @Test
     void betweenBeatsTheBoundGrowsAndStillHolds() throws ScenarioException {
-        Scenario s =
-                ScenarioLoader.parse("between.yaml", NO_SLEW.replace("sample_interval: 1s", "sample_interval: 130ms"));
-        VmclockResult v = vmclock(new PolicyRun(s, Policy.WALLSYNC, s.seed()).run(t -> {}));
+        VmclockResult v = wallsyncOnNoSlew("sample_interval: 1s", "sample_interval: 130ms");
         // The period's maximum error is (2 x granularity 2 ns) / baseline; the baseline is the time
         // since the first pairing (no discipline change restarts it), >= 1 s, and a read is < 1 s
         // after counter_value: it adds at most 4 ns (and at least 1, rounded up, off a beat).
@@ -109,11 +117,9 @@ class VmclockSimulationTest {
      */
     @Test
     void whileSynchronisedTheBoundPlusTheHostsMaxerrorCoversTheErrorAgainstUtc() throws ScenarioException {
-        Scenario s = ScenarioLoader.parse(
-                "ntp.yaml",
-                NO_SLEW.replace("ntp: {enabled: false}", "ntp: {first_poll: 10s, noise: 0s}")
-                        .replace("sample_interval: 1s", "sample_interval: 130ms"));
-        VmclockResult v = vmclock(new PolicyRun(s, Policy.WALLSYNC, s.seed()).run(t -> {}));
+        VmclockResult v = wallsyncOnNoSlew(
+                "ntp: {enabled: false}", "ntp: {first_poll: 10s, noise: 0s}",
+                "sample_interval: 1s", "sample_interval: 130ms");
         // STA_UNSYNC is cleared at the 4th good poll after the step at 10 s (10 + 4 x 64 = 266 s):
         // synchronised reads from 266 s to 600 s, every 130 ms: about 334 / 0.13 = 2569.
         assertThat(v.synchronisedReads()).isBetween(2_560L, 2_575L);
@@ -195,11 +201,8 @@ class VmclockSimulationTest {
     @Test
     void aGuestBootingBeforeTheFirstPeriodFindsNoCounter() throws ScenarioException {
         // The first pairing (at 0) has no baseline: INITIALIZING until the beat at 1 s.
-        Scenario s = ScenarioLoader.parse(
-                "early.yaml",
-                NO_SLEW.replace("boot_at: 30s", "boot_at: 500ms")
-                        .replace("sample_interval: 1s", "sample_interval: 250ms"));
-        VmclockResult v = vmclock(new PolicyRun(s, Policy.WALLSYNC, s.seed()).run(t -> {}));
+        VmclockResult v =
+                wallsyncOnNoSlew("boot_at: 30s", "boot_at: 500ms", "sample_interval: 1s", "sample_interval: 250ms");
         // Reads at 0.5 s (boot), 0.5 s and 0.75 s (samples) find none; from 1 s on every one does.
         assertThat(v.reads() - v.counterReads()).isEqualTo(3);
         assertThat(v.violations()).isZero();
