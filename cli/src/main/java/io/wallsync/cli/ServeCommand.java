@@ -121,9 +121,9 @@ public final class ServeCommand implements Callable<Integer> {
             names = "--max-slew-ppm",
             paramLabel = "PPM",
             defaultValue = "83334",
-            description = "The largest rate change the host's NTP daemon can make between two polls; times twice"
-                    + " --rate-poll it is part of every published maximum error (default: ${DEFAULT-VALUE},"
-                    + " chrony's maxslewrate; 500 for ntpd or chrony with maxslewrate 500).")
+            description = "The fastest the host's NTP daemon slews, either way; a change between two polls can be"
+                    + " twice that, and 2 x PPM x 2 x --rate-poll is part of every published maximum error (default:"
+                    + " ${DEFAULT-VALUE}, chrony's maxslewrate; 500 for ntpd or chrony with maxslewrate 500).")
     double maxSlewPpm;
 
     @Option(

@@ -68,8 +68,9 @@ class ReadCounterPathTest {
                 Matcher m = Pattern.compile("counter path: (\\S+) maxerror=(\\d+)ns esterror=(\\d+)ns")
                         .matcher(lines[1]);
                 assertThat(m.find()).as(lines[1]).isTrue();
-                // poll 10 ms -> 20 ms latency at 500 ppm: 10 us of unseen slew, plus a few ns of bracket
-                assertThat(Long.parseLong(m.group(2))).isBetween(10_000L, 20_000L);
+                // poll 10 ms -> 20 ms latency; 500 ppm slews either way, a 1000 ppm change: 20 us unseen,
+                // plus a few ns of bracket
+                assertThat(Long.parseLong(m.group(2))).isBetween(20_000L, 30_000L);
                 // the domain runs an hour ahead of the host: within a second of now + 3600 s
                 long counterSec = java.time.Instant.parse(m.group(1)).getEpochSecond();
                 assertThat(counterSec - System.currentTimeMillis() / 1000).isBetween(3599L, 3601L);
@@ -77,7 +78,7 @@ class ReadCounterPathTest {
                 CommandRunner json = CommandRunner.run("read", "--dir", dir.toString(), "--domain", "web", "--json");
                 JsonNode j = new ObjectMapper().readTree(json.out().strip());
                 assertThat(j.get("path").asText()).isEqualTo("counter");
-                assertThat(j.get("counter_max_error_ns").asLong()).isBetween(10_000L, 20_000L);
+                assertThat(j.get("counter_max_error_ns").asLong()).isBetween(20_000L, 30_000L);
                 assertThat(j.get("counter_ns_per_tick").asDouble()).isBetween(0.05, 5.0); // 0.2 .. 20 GHz
                 assertThat(j.get("counter_unavailable").isNull()).isTrue();
             } finally {

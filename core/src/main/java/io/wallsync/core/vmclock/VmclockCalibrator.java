@@ -35,7 +35,8 @@ public final class VmclockCalibrator {
     /**
      * @param detectionLatencyNs longest time a discipline change can go unseen (the poll interval
      *     of the daemon, plus its scheduling slack); 0 when changes are delivered as they happen
-     * @param maxUnseenSlewPpm largest rate change the kernel can make unseen, ppm
+     * @param maxUnseenSlewPpm largest rate change the kernel can make unseen, ppm (twice the largest
+     *     slew: a slew can reverse)
      * @param granularityNs the kernel clock's own granularity around its linear rate, ns
      * @param minBaselineNs shortest baseline a measured period is taken from
      * @param kernelLagNs how long the kernel may take to apply a new rate after adjtimex returned
@@ -64,12 +65,14 @@ public final class VmclockCalibrator {
         }
 
         /**
-         * The real mode: changes seen within {@code pollIntervalNs} (doubled for scheduling slack),
-         * up to {@code maxUnseenSlewPpm} unseen, granularity 2 ns, baseline 200 ms, kernel lag 10 ms
-         * (one tick at HZ=100), disruption beyond 20 % (more than the kernel's ±10 % tick range).
+         * The real mode: changes seen within {@code pollIntervalNs} (doubled for scheduling slack);
+         * an NTP daemon that slews at up to {@code maxSlewPpm} either way can change the rate by
+         * twice that unseen (a slew that reverses), so the unseen rate change is 2 x maxSlewPpm;
+         * granularity 2 ns, baseline 200 ms, kernel lag 10 ms (one tick at HZ=100), disruption
+         * beyond 20 % (more than the kernel's ±10 % tick range).
          */
-        public static Settings realMode(long pollIntervalNs, double maxUnseenSlewPpm) {
-            return new Settings(2 * pollIntervalNs, maxUnseenSlewPpm, 2, 200_000_000L, 10_000_000L, 0.2);
+        public static Settings realMode(long pollIntervalNs, double maxSlewPpm) {
+            return new Settings(2 * pollIntervalNs, 2 * maxSlewPpm, 2, 200_000_000L, 10_000_000L, 0.2);
         }
     }
 

@@ -90,10 +90,12 @@ class VmclockCalibratorTest {
     void theRealModeSettingsCoverTwiceThePoll() {
         var s = VmclockCalibrator.Settings.realMode(10_000_000L, VmclockCalibrator.Settings.CHRONY_MAX_SLEW_PPM);
         assertThat(s.detectionLatencyNs()).isEqualTo(20_000_000L);
-        // 83_334 ppm * 20 ms = 1_666_680 ns of unseen slew in every maximum error, + 5 + 2 + 1
+        // a slew of up to 83_334 ppm either way: a rate change of 166_668 ppm, times 20 ms =
+        // 3_333_360 ns unseen in every maximum error, + 5 + 2 + 1
         VmclockCalibrator cal = new VmclockCalibrator(s, 1);
         cal.update(at(1_000_000_000L), Discipline.NOMINAL);
         var c = (VmclockCalibrator.Result.Calibrated) cal.update(at(2_000_000_000L), Discipline.NOMINAL);
-        assertThat(c.maxErrorNs()).isEqualTo(5 + 2 + 1 + 1_666_680);
+        assertThat(s.maxUnseenSlewPpm()).isEqualTo(166_668);
+        assertThat(c.maxErrorNs()).isEqualTo(5 + 2 + 1 + 3_333_360);
     }
 }
