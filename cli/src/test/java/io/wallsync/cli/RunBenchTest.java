@@ -39,6 +39,7 @@ class RunBenchTest {
         int rounds = Integer.getInteger("wallsync.bench.rounds", 3);
         String calls = Long.toString(Long.getLong("wallsync.bench.calls", 500_000));
         try (RunFixture serve = new RunFixture(tmp, "ahead:3600")) {
+            serve.awaitCounterPath("ahead"); // the library reads the counter path where the host has a TSC
             Path bin = RunFixture.compile(tmp, "tests/c/preload_bench.c");
             Path lib = PreloadLibrary.locate(Optional.empty(), serve.env());
             String ft = faketime.get().toString();

@@ -2,6 +2,8 @@ package io.wallsync.cli;
 
 import io.wallsync.adapters.linux.LinuxHostClock;
 import io.wallsync.adapters.linux.MonotonicClocks;
+import io.wallsync.client.TscCounter;
+import io.wallsync.client.WallclockPage;
 import io.wallsync.daemon.AccessPolicy;
 import io.wallsync.daemon.ControlProtocol;
 import io.wallsync.daemon.ControlServer;
@@ -10,6 +12,7 @@ import io.wallsync.daemon.DomainSpec;
 import io.wallsync.daemon.FilePageSink;
 import io.wallsync.daemon.PushObserver;
 import io.wallsync.daemon.ServeDaemon;
+import io.wallsync.daemon.VmclockOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,9 +46,10 @@ final class RunFixture implements AutoCloseable {
         this.cache = tmp.resolve("cache");
         this.daemon = new ServeDaemon(
                 new DaemonConfig(
-                        Arrays.stream(domains).map(DomainSpec::parse).toList(),
-                        Duration.ofMinutes(11),
-                        Duration.ofMillis(200)),
+                                Arrays.stream(domains).map(DomainSpec::parse).toList(),
+                                Duration.ofMinutes(11),
+                                Duration.ofMillis(200))
+                        .withVmclock(hostVmclock()),
                 new LinuxHostClock(),
                 MonotonicClocks.linux(),
                 FilePageSink.lock(dir),
@@ -54,6 +58,31 @@ final class RunFixture implements AutoCloseable {
         daemon.start();
         this.control =
                 ControlServer.start(dir, new ControlProtocol(daemon, AccessPolicy.rootOr(Optional.empty())), l -> {});
+    }
+
+    /**
+     * What serve publishes on this host: the TSC calibrated into the vmclock where the host has
+     * one (the preload library then reads the counter path), else counter_id INVALID.
+     */
+    private static VmclockOptions hostVmclock() throws IOException {
+        return switch (TscCounter.open()) {
+            case TscCounter.Available a -> VmclockOptions.realMode(a.counter(), Duration.ofMillis(10), 500);
+            case TscCounter.Unavailable u -> VmclockOptions.noCounter(u.reason());
+        };
+    }
+
+    /** Waits (bounded) until the domain's vmclock carries a calibration, so reads take the counter path. */
+    void awaitCounterPath(String domain) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (WallclockPage p = WallclockPage.open(page(domain))) {
+                if (p.readCounter().isPresent() || !p.readPath().counter()) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no calibrated vmclock in " + page(domain) + " after 10 s");
     }
 
     /** Stops the daemon: its pages stay, their heartbeat stops. */
