@@ -162,30 +162,7 @@ public final class Vmclock {
                 || (status != STATUS_SYNCHRONIZED && status != STATUS_FREERUNNING)) {
             return NO_TIME;
         }
-        // One 128-bit product serves both the reference's age and the time (Linux ptp_vmclock.c
-        // mul_u64_u64_shr_add_u64, with a signed delta: see VmclockFields).
-        long delta = now - counterValue;
-        long magnitude = delta >= 0 ? delta : -delta;
-        long pHi = Math.unsignedMultiplyHigh(magnitude, period);
-        long sLo = VmclockFields.shiftRightLo(pHi, magnitude * period, shift);
-        long sHi = pHi >>> shift;
-        long lo;
-        long sec;
-        if (delta >= 0) {
-            // Older than maxAgeNs: the writer stopped republishing (its heartbeat): no time.
-            long maxSec = maxAgeNs / 1_000_000_000L;
-            if (sHi > maxSec
-                    || (sHi == maxSec
-                            && Math.unsignedMultiplyHigh(sLo, 1_000_000_000L) > maxAgeNs - maxSec * 1_000_000_000L)) {
-                return NO_TIME;
-            }
-            lo = sLo + timeFrac;
-            sec = timeSec + sHi + (Long.compareUnsigned(lo, sLo) < 0 ? 1 : 0);
-        } else {
-            lo = timeFrac - sLo;
-            sec = timeSec - sHi - (Long.compareUnsigned(timeFrac, sLo) < 0 ? 1 : 0);
-        }
-        return sec * 1_000_000_000L + Math.unsignedMultiplyHigh(lo, 1_000_000_000L);
+        return VmclockFields.epochNanos(now, counterValue, period, shift, timeSec, timeFrac, maxAgeNs);
     }
 
     private static final ValueLayout.OfLong LE_LONG =

@@ -109,23 +109,41 @@ public record VmclockFields(
      * Valid while time_sec is below 2^63 ns (the year 2262), like every {@code long} epoch-ns clock.
      */
     public long epochNanosAt(long counter) {
-        return epochNanos(counter, counterValue, counterPeriodFracSec, counterPeriodShift, timeSec, timeFracSec);
+        return epochNanos(
+                counter, counterValue, counterPeriodFracSec, counterPeriodShift, timeSec, timeFracSec, Long.MAX_VALUE);
     }
 
     /**
-     * {@link #epochNanosAt} on loose fields, for a reader that loaded only these (the Java fast path).
+     * {@link #epochNanosAt} on loose fields, for a reader that loaded only these (the fast path of
+     * {@link Vmclock#epochNanos}): the long-ns twin of {@link #timeAt}, which keeps u64 seconds.
+     *
+     * @param maxAgeNs a counter more than this past the reference gives {@link Vmclock#NO_TIME}
+     *     (the writer republishes the reference at every heartbeat); {@link Long#MAX_VALUE} for none
      */
     public static long epochNanos(
-            long counter, long counterValue, long periodFracSec, int shift, long timeSec, long timeFracSec) {
+            long counter,
+            long counterValue,
+            long periodFracSec,
+            int shift,
+            long timeSec,
+            long timeFracSec,
+            long maxAgeNs) {
+        // One 128-bit product serves both the reference's age and the time.
         long delta = counter - counterValue;
         long magnitude = delta >= 0 ? delta : -delta;
-        long pLo = magnitude * periodFracSec;
         long pHi = Math.unsignedMultiplyHigh(magnitude, periodFracSec);
-        long sLo = shiftRightLo(pHi, pLo, shift);
+        long sLo = shiftRightLo(pHi, magnitude * periodFracSec, shift);
         long sHi = pHi >>> shift;
         long lo;
         long sec;
         if (delta >= 0) {
+            long maxSec = maxAgeNs / NANOS_PER_SECOND;
+            if (sHi > maxSec
+                    || (sHi == maxSec
+                            && Math.unsignedMultiplyHigh(sLo, NANOS_PER_SECOND)
+                                    > maxAgeNs - maxSec * NANOS_PER_SECOND)) {
+                return Vmclock.NO_TIME;
+            }
             lo = sLo + timeFracSec;
             sec = timeSec + sHi + (Long.compareUnsigned(lo, sLo) < 0 ? 1 : 0);
         } else {
