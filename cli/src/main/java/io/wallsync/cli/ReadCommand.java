@@ -33,10 +33,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Print a domain's wall time, sync state and step generation.",
-            "Reads them from the domain's page, as any reader would. With --watch, print a line on every",
-            "step, when the page goes stale (its heartbeat is older than its bound: the daemon stopped) and",
-            "when it recovers, until interrupted. Exit 1 when the page is stale or unreadable, or the file",
-            "is not a page (a FIFO, a directory, a device: refused without opening it)."
+            "Reads them from the domain's page, as any reader would; then, on a second line, the counter path's",
+            "time (the page's vmclock + this host's TSC, no system call) with its error bound, or why there is",
+            "none. With --watch, print a line on every step, when the page goes stale (its heartbeat is older",
+            "than its bound: the daemon stopped) and when it recovers, until interrupted. Exit 1 when the page",
+            "is stale or unreadable, or the file is not a page (a FIFO, a directory, a device: refused without",
+            "opening it)."
         })
 public final class ReadCommand implements Callable<Integer> {
     @CommandLine.Spec
