@@ -79,7 +79,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
     private final Vmclock vmclock;
 
     private final CycleCounter counter;
-    private ReadPath readPath; // final but for open(Path, ReaderOptions), which adds why the host has no counter
+    private final ReadPath readPath;
     private final long staleAfterNs;
     private final long maxWriterWaitNs;
     private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
@@ -99,13 +99,14 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
             MemorySegment page,
             MonotonicClock monotonic,
             ReaderOptions options,
-            CycleCounter counter) {
+            CycleCounter counter,
+            String noCounterWhy) {
         this.file = path;
         this.arena = arena;
         this.sharedInfo = new SharedInfo(page);
         this.extension = new PageExtension(page);
         this.monotonic = monotonic;
-        String why = counterPathRefused(page, extension, counter);
+        String why = counterPathRefused(page, extension, counter, noCounterWhy);
         this.vmclock = why == null ? Vmclock.ofPage(page) : null;
         this.counter = why == null ? counter : null;
         this.readPath = new ReadPath(why == null, why == null ? "vmclock counter_id " + counterIdOf(page) : why);
@@ -125,13 +126,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
      * TSC ({@link TscCounter}) for the counter path; {@link #readPath()} says why not otherwise.
      */
     public static WallclockPage open(Path path, ReaderOptions options) throws IOException {
-        WallclockPage page = open(path, options, System::nanoTime, HostCounter.COUNTER);
-        if (HostCounter.COUNTER == null
-                && !page.readPath.counter()
-                && page.readPath.reason().startsWith("this reader")) {
-            page.readPath = new ReadPath(false, page.readPath.reason() + ": " + HostCounter.WHY_NOT);
-        }
-        return page;
+        return open(path, options, System::nanoTime, HostCounter.COUNTER, HostCounter.WHY_NOT);
     }
 
     /**
@@ -177,6 +172,13 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
      */
     public static WallclockPage open(Path path, ReaderOptions options, MonotonicClock monotonic, CycleCounter counter)
             throws IOException {
+        return open(path, options, monotonic, counter, null);
+    }
+
+    /** @param noCounterWhy why {@code counter} is null, for {@link #readPath()}; null when not known */
+    private static WallclockPage open(
+            Path path, ReaderOptions options, MonotonicClock monotonic, CycleCounter counter, String noCounterWhy)
+            throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(monotonic, "monotonic");
         requireRegularFile(path);
@@ -193,7 +195,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
             int pageSize = checkHeader(path.toString(), first, size);
             MemorySegment seg =
                     pageSize == V1_PAGE_SIZE ? first : ch.map(FileChannel.MapMode.READ_ONLY, 0, pageSize, arena);
-            WallclockPage reader = new WallclockPage(path, arena, seg, monotonic, options, counter);
+            WallclockPage reader = new WallclockPage(path, arena, seg, monotonic, options, counter, noCounterWhy);
             reader.fileDevice = device;
             reader.fileInode = inode;
             reader.mappedSize = pageSize;
@@ -231,7 +233,8 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
     }
 
     /** Null when the counter path is open to this reader, else why not. */
-    private static String counterPathRefused(MemorySegment page, PageExtension ext, CycleCounter counter) {
+    private static String counterPathRefused(
+            MemorySegment page, PageExtension ext, CycleCounter counter, String noCounterWhy) {
         if (ext.layoutVersion() != LAYOUT_VERSION || page.byteSize() < PageExtensionLayout.PAGE_SIZE) {
             return "layout " + ext.layoutVersion() + " page has no vmclock structure";
         }
@@ -245,7 +248,8 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
             return "the daemon publishes no counter (vmclock counter_id INVALID)";
         }
         if (counter == null) {
-            return "this reader has no counter for vmclock counter_id " + clock.counterId();
+            return "this reader has no counter for vmclock counter_id " + clock.counterId()
+                    + (noCounterWhy != null ? ": " + noCounterWhy : "");
         }
         if (clock.counterId() != VmclockLayout.COUNTER_X86_TSC) {
             return "vmclock counter_id " + clock.counterId() + " is not the x86 TSC this reader reads";
@@ -332,7 +336,7 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new PageFormatException(e.getMessage());
         }
-        return start(new WallclockPage(null, null, page.asSlice(0, pageSize), monotonic, options, counter));
+        return start(new WallclockPage(null, null, page.asSlice(0, pageSize), monotonic, options, counter, null));
     }
 
     private static WallclockPage start(WallclockPage reader) {
@@ -453,10 +457,9 @@ public final class WallclockPage implements InstantSource, AutoCloseable {
         return switch (vmclock.read(counter, wait)) {
             case VmclockReading.Value v
             when v.fields().counterUsable() -> {
-                long ns = v.fields().epochNanosAt(v.counter());
-                long referenceNs = v.fields().epochNanosAt(v.fields().counterValue());
-                if (ns - referenceNs > staleAfterNs) {
-                    yield java.util.Optional.empty();
+                long ns = v.fields().epochNanosAt(v.counter(), staleAfterNs);
+                if (ns == Vmclock.NO_TIME) {
+                    yield java.util.Optional.empty(); // the reference is stale: the daemon stopped
                 }
                 long hostMax = status().maxErrorNs().orElse(-1);
                 yield java.util.Optional.of(

@@ -156,10 +156,7 @@ public final class Vmclock {
         long timeSec = clock.get(LE_LONG, TIME_SEC_OFFSET);
         long timeFrac = clock.get(LE_LONG, TIME_FRAC_SEC_OFFSET);
         long now = counter.read();
-        if (!Seqlock.validate(clock, SEQ_COUNT_OFFSET, seq)
-                || period == 0
-                || shift > 63
-                || (status != STATUS_SYNCHRONIZED && status != STATUS_FREERUNNING)) {
+        if (!Seqlock.validate(clock, SEQ_COUNT_OFFSET, seq) || !VmclockFields.counterUsable(status, period, shift)) {
             return NO_TIME;
         }
         return VmclockFields.epochNanos(now, counterValue, period, shift, timeSec, timeFrac, maxAgeNs);
@@ -167,8 +164,6 @@ public final class Vmclock {
 
     private static final ValueLayout.OfLong LE_LONG =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final int STATUS_SYNCHRONIZED = 2;
-    private static final int STATUS_FREERUNNING = 3;
 
     // ---- constant fields (written once by initialise) ---------------------------------------------
 

@@ -75,9 +75,14 @@ public record VmclockFields(
      * neither unreliable nor still initialising (nor of a status this version does not know).
      */
     public boolean counterUsable() {
-        return counterPeriodFracSec != 0
-                && counterPeriodShift >= 0
-                && counterPeriodShift <= 63
+        return counterUsable(clockStatus, counterPeriodFracSec, counterPeriodShift);
+    }
+
+    /** {@link #counterUsable()} on loose fields, for a reader that loaded only these (the fast path). */
+    public static boolean counterUsable(int clockStatus, long periodFracSec, int shift) {
+        return periodFracSec != 0
+                && shift >= 0
+                && shift <= 63
                 && (clockStatus == ClockStatus.SYNCHRONIZED.code() || clockStatus == ClockStatus.FREERUNNING.code());
     }
 
@@ -109,8 +114,16 @@ public record VmclockFields(
      * Valid while time_sec is below 2^63 ns (the year 2262), like every {@code long} epoch-ns clock.
      */
     public long epochNanosAt(long counter) {
+        return epochNanosAt(counter, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #epochNanosAt(long)}, or {@link Vmclock#NO_TIME} when {@code counter} is more than
+     * {@code maxAgeNs} past the reference (see {@link #epochNanos}).
+     */
+    public long epochNanosAt(long counter, long maxAgeNs) {
         return epochNanos(
-                counter, counterValue, counterPeriodFracSec, counterPeriodShift, timeSec, timeFracSec, Long.MAX_VALUE);
+                counter, counterValue, counterPeriodFracSec, counterPeriodShift, timeSec, timeFracSec, maxAgeNs);
     }
 
     /**
