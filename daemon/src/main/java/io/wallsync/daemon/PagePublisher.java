@@ -300,7 +300,7 @@ public final class PagePublisher implements AutoCloseable {
         checkPages();
         tick();
         recalibrate();
-        heartbeat();
+        heartbeat(vmclock.leap()); // the leap state recalibrate() has just read
     }
 
     /** A clock tick: the agent pushes if its period has passed (PERIODIC) or a retry is due. */
@@ -365,9 +365,12 @@ public final class PagePublisher implements AutoCloseable {
      * republishes the extensions (same generation: the wall time did not move).
      */
     public void heartbeat() {
+        heartbeat(vmclock.observeLeap());
+    }
+
+    private void heartbeat(PageLeapIndicator leap) {
         SyncState before = lastSync;
         SyncState sync = syncState();
-        PageLeapIndicator leap = vmclock.observeLeap();
         boolean changed = !sync.equals(before) || leap != lastLeap;
         lastLeap = leap;
         long now = monotonic.nanos();
