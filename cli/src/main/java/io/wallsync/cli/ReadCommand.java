@@ -10,7 +10,6 @@ import io.wallsync.client.Reading;
 import io.wallsync.client.StepEvent;
 import io.wallsync.client.WallclockPage;
 import io.wallsync.client.WallclockUnavailableException;
-import io.wallsync.core.vmclock.VmclockFields;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -326,7 +325,7 @@ public final class ReadCommand implements Callable<Integer> {
         f.put(
                 "counter_est_error_ns",
                 c.map(r -> r.estErrorNs() < 0 ? null : r.estErrorNs()).orElse(null));
-        f.put("counter_ns_per_tick", c.map(r -> nsPerTick(r.fields())).orElse(null));
+        f.put("counter_ns_per_tick", c.map(r -> r.fields().nsPerTick()).orElse(null));
         f.put(
                 "counter_disruption_marker",
                 c.map(r -> r.fields().disruptionMarker()).orElse(null));
@@ -356,10 +355,6 @@ public final class ReadCommand implements Callable<Integer> {
         }
     }
 
-    private static double nsPerTick(VmclockFields f) {
-        return f.counterPeriodFracSec() / Math.pow(2, 64 + f.counterPeriodShift()) * 1e9;
-    }
-
     /** The second line of a plain read: the counter path's time and bound, or why there is none. */
     static String describeCounterPath(WallclockPage page) {
         Optional<CounterReading> c = counterReading(page);
@@ -371,7 +366,7 @@ public final class ReadCommand implements Callable<Integer> {
         b.append(" maxerror=").append(r.maxErrorNs() < 0 ? "unknown" : r.maxErrorNs() + "ns");
         b.append(" esterror=").append(r.estErrorNs() < 0 ? "unknown" : r.estErrorNs() + "ns");
         b.append(" (against the host clock; the host's own maxerror is above)");
-        b.append(String.format(Locale.ROOT, " period=%.6fns", nsPerTick(r.fields())));
+        b.append(String.format(Locale.ROOT, " period=%.6fns", r.fields().nsPerTick()));
         b.append(" disruption=").append(Long.toUnsignedString(r.fields().disruptionMarker()));
         return b.toString();
     }

@@ -106,7 +106,7 @@ public final class VmclockCalibrator {
                 implements Result {
             /** The period in ns per tick (for logs and metrics). */
             public double nsPerTick() {
-                return periodFracSec / Math.pow(2, 64 + shift) * 1e9;
+                return VmclockFields.nsPerTick(periodFracSec, shift);
             }
         }
     }

@@ -78,6 +78,16 @@ public record VmclockFields(
         return counterUsable(clockStatus, counterPeriodFracSec, counterPeriodShift);
     }
 
+    /** The period in ns per tick (for logs, metrics and {@code read}), from the stored u64 and shift. */
+    public double nsPerTick() {
+        return nsPerTick(counterPeriodFracSec, counterPeriodShift);
+    }
+
+    /** {@link #nsPerTick()} on loose fields: period * 2^-(64 + shift) s, in ns. */
+    public static double nsPerTick(long periodFracSec, int shift) {
+        return periodFracSec / Math.pow(2, 64 + shift) * 1e9;
+    }
+
     /** {@link #counterUsable()} on loose fields, for a reader that loaded only these (the fast path). */
     public static boolean counterUsable(int clockStatus, long periodFracSec, int shift) {
         return periodFracSec != 0
