@@ -11,6 +11,7 @@ import io.wallsync.adapters.page.PageFile;
 import io.wallsync.client.TscCounter;
 import io.wallsync.client.WallclockPage;
 import io.wallsync.core.port.MonotonicClock;
+import io.wallsync.core.time.Durations;
 import io.wallsync.daemon.AccessPolicy;
 import io.wallsync.daemon.Daemon;
 import io.wallsync.daemon.DaemonConfig;
@@ -114,7 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "10ms",
             converter = DurationConverter.class,
             description = "How often to look at the kernel's discipline (adjtimex frequency and tick, adjtime) between"
-                    + " heartbeats; a change republishes the vmclock pages at once (default: ${DEFAULT-VALUE}).")
+                    + " heartbeats, at most --heartbeat; a change republishes the vmclock pages at once (default:"
+                    + " ${DEFAULT-VALUE}).")
     Duration ratePoll;
 
     @Option(
@@ -165,6 +167,13 @@ public final class ServeCommand implements Callable<Integer> {
             }
             if (!ntp.isEmpty()) {
                 ntpOptions.config(ntp.getFirst().address());
+            }
+            if (ratePoll.compareTo(heartbeat) > 0) {
+                // Every heartbeat reads the discipline and recalibrates anyway: a longer poll would
+                // only inflate the bound it is charged for (2 x poll in every maximum error).
+                throw new IllegalArgumentException("--rate-poll " + Durations.format(ratePoll)
+                        + " is longer than --heartbeat " + Durations.format(heartbeat)
+                        + ": expected at most the heartbeat, which recalibrates anyway");
             }
             if (!(maxSlewPpm >= 0 && maxSlewPpm <= 1_000_000)) {
                 throw new IllegalArgumentException(

@@ -118,5 +118,9 @@ class ReadCounterPathTest {
         CommandRunner poll = CommandRunner.run("serve", "--dir", tmp.toString(), "--rate-poll", "0s");
         assertThat(poll.exitCode()).isEqualTo(2);
         assertThat(poll.err()).contains("--rate-poll");
+        // a poll longer than the heartbeat (which recalibrates anyway) would only inflate the bound
+        CommandRunner slow = CommandRunner.run("serve", "--dir", tmp.toString(), "--rate-poll", "10000d");
+        assertThat(slow.exitCode()).isEqualTo(2);
+        assertThat(slow.err()).contains("--rate-poll 10000d is longer than --heartbeat 1s");
     }
 }
