@@ -238,6 +238,16 @@ class DaemonTest {
     }
 
     @Test
+    void aPageWhoseVmclockHeaderAloneIsOverwrittenIsRecreated() throws Exception {
+        // The first page untouched; the vmclock magic at byte 4096 zeroed: caught by the content check.
+        attackWebPage("overwritten: vmclock header", page -> {
+            try (FileChannel ch = FileChannel.open(page, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[4]), io.wallsync.core.vmclock.VmclockLayout.PAGE_OFFSET);
+            }
+        });
+    }
+
+    @Test
     void aDeletedPageIsRecreated() throws Exception {
         attackWebPage("deleted", Files::delete);
     }
