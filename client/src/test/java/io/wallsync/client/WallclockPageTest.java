@@ -138,6 +138,19 @@ class WallclockPageTest {
     }
 
     @Test
+    void aLayout2PageCutToItsFirst4096BytesIsRefusedAtOpen() throws IOException {
+        // A page v2 header (magic "WYNC", layout 2) in a file cut short: mapping 8192 bytes of it
+        // would fault at byte 4096, so open says what is missing instead.
+        Path cut = tmp.resolve("cut.page");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(MAGIC_OFFSET, MAGIC).putShort(LAYOUT_VERSION_OFFSET, (short) 2);
+        Files.write(cut, b.array());
+        assertThatThrownBy(() -> WallclockPage.open(cut))
+                .isInstanceOf(PageFormatException.class)
+                .hasMessageContaining("has 4096 bytes; layout 2 needs 8192 (truncated?)");
+    }
+
+    @Test
     void stepListenerHearsGenerationChangesWithTheWallclockJump() throws Exception {
         try (HandWrittenPage p = new HandWrittenPage(tmp.resolve("web.page"))) {
             p.wc(2, 1_700_000_000L, 0);
